@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs everything into .venv and runs every check and test of the monorepo:
+# ruff (lint + format), mypy over each distribution's src/, the layout check, all tests, and
+# the per-distribution isolated install check (each wheel alone in a fresh venv).
+#
+#   bash scripts/test.sh            # everything
+#   bash scripts/test.sh --fast     # skip the isolated install check
+#   bash scripts/test.sh -- -k foo  # pass arguments to pytest
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/_bootstrap.sh"
+cd "$ROOT"
+
+FAST=0
+PYTEST_ARGS=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --fast) FAST=1 ;;
+        --) shift; PYTEST_ARGS=("$@"); break ;;
+        *) echo "usage: bash scripts/test.sh [--fast] [-- PYTEST_ARGS...]" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+ensure_venv
+PY="$VENV/bin/python"
+export PATH="$VENV/bin:$PATH"
+
+echo "== ruff check"
+ruff check .
+echo "== ruff format --check"
+ruff format --check .
+
+echo "== mypy"
+MYPYPATH="$("$PY" scripts/monorepo.py src-paths | paste -sd: -):scripts:scripts/tests"
+export MYPYPATH
+mapfile -t SRC_PACKAGES < <("$PY" scripts/monorepo.py src-paths | sed 's|$|/microsoft_agents|')
+mypy "${SRC_PACKAGES[@]}" scripts
+
+echo "== layout"
+"$PY" scripts/check_layout.py
+
+echo "== tests"
+TEST_DIRS=(libraries/*/tests scripts/tests test_samples)
+"$PY" -m pytest "${TEST_DIRS[@]}" "${PYTEST_ARGS[@]}"
+
+if [[ $FAST == 0 ]]; then
+    echo "== isolated install of each distribution"
+    PYTHON="$PY" bash scripts/check_isolated.sh
+fi
+echo "== all checks passed"
