@@ -840,6 +840,8 @@ def test_add_ai_metadata_always_appends() -> None:
     assert out["@context"] == "https://schema.org"
     assert out["additionalType"] == ["AIGeneratedContent"]
     assert out["id"] == ""
+    assert "citation" not in out and "usageInfo" not in out
+    assert wire(activity)["entities"][2]["citation"] == []
 
 
 def test_ai_metadata_round_trips_to_ai_entity() -> None:

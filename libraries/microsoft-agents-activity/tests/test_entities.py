@@ -154,12 +154,28 @@ def test_unknown_entity_attribute_access() -> None:
         _ = entity.missing_key
 
 
-def test_entity_constructor_keeps_extras() -> None:
+def test_entity_keyword_extras_are_python_names_written_in_camel_case() -> None:
     entity = Entity(type="custom", someKey="a", other_key="b")
-    assert entity.additional_properties == {"someKey": "a", "other_key": "b"}
+    assert entity.additional_properties == {"someKey": "a", "otherKey": "b"}
     assert entity.model_extra == entity.additional_properties
     assert entity.other_key == "b"
     assert entity.some_key == "a"
+    assert wire(entity) == {"type": "custom", "someKey": "a", "otherKey": "b"}
+    entity.new_key = 1
+    entity.other_key = "c"
+    assert wire(entity) == {"type": "custom", "someKey": "a", "otherKey": "c", "newKey": 1}
+
+
+def test_data_extras_keep_their_keys_even_when_assigned() -> None:
+    entity = Entity.model_validate({"type": "custom", "snake_key": 1})
+    entity.snake_key = 2
+    assert wire(entity) == {"type": "custom", "snake_key": 2}
+
+
+def test_nested_entity_validation_does_not_go_through_keyword_init() -> None:
+    # Keyword construction renames Python names; validating data must never do that.
+    assert Entity.__pydantic_custom_init__ is False
+    assert Mention.__pydantic_custom_init__ is False
 
 
 def test_at_attributes_map_to_at_keys() -> None:

@@ -146,12 +146,12 @@ class ActivityMentionsMixin(ActivityKindsMixin):
         usage_info: SensitivityUsageInfo | None = None,
     ) -> None:
         """Mark the activity as AI generated, with optional citations and sensitivity label."""
-        entity = AIEntity(
-            id="",
-            additional_type=["AIGeneratedContent"],
-            citation=citations,
-            usage_info=usage_info,
-        )
+        # Left unset rather than null when absent: the wire form carries only what was given.
+        entity = AIEntity(id="", additional_type=["AIGeneratedContent"])
+        if citations is not None:
+            entity.citation = citations
+        if usage_info is not None:
+            entity.usage_info = usage_info
         self.add_entity(entity)
 
     def get_product_info_entity(self) -> ProductInfo | None:

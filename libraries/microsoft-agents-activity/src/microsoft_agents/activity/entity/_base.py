@@ -60,11 +60,12 @@ class SchemaModel(AgentsModel):
 class Entity(SchemaModel):
     """Metadata attached to an activity: a ``type`` plus any other keys.
 
-    Keys that are not declared fields are kept under exactly the key they were given and
-    written back unchanged, so entities from the wire survive a round trip. ``at_type`` /
-    ``at_context`` / ``at_id`` are the Python spellings of ``@type`` / ``@context`` / ``@id``.
-    Extra keys can be read as attributes by their wire key or its ``snake_case`` form
-    (``entity.some_key`` finds ``someKey``).
+    Keys that are not declared fields are kept under exactly the key they were given in
+    data (``model_validate``, JSON), so entities from the wire survive a round trip unchanged.
+    Keyword arguments and attribute assignment use Python names, which are stored in wire
+    form: ``Entity(type="x", some_key=1)`` writes ``someKey``, and ``at_type`` / ``at_context``
+    / ``at_id`` write ``@type`` / ``@context`` / ``@id``. Extra keys can be read as attributes
+    by their wire key or its ``snake_case`` form (``entity.some_key`` finds ``someKey``).
     """
 
     model_config = ConfigDict(extra="allow")
@@ -73,6 +74,17 @@ class Entity(SchemaModel):
     _canonical_type: ClassVar[str | None] = None
 
     type: str
+
+    def __init__(self, /, **data: Any) -> None:
+        fields = type(self).model_fields
+        super().__init__(
+            **{key if key in fields else wire_key(key): value for key, value in data.items()}
+        )
+
+    # Keyword construction goes through ``__init__`` above, but validation of data must not:
+    # pydantic calls a custom ``__init__`` for every nested entity unless told it is the base
+    # one, which would also rename wire keys. (pydantic reads this marker to decide.)
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     @model_validator(mode="after")
     def _canonical(self) -> Any:
@@ -104,6 +116,8 @@ class Entity(SchemaModel):
                 raise
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("at_") and name not in type(self).model_fields:
-            name = _at_key(name)
+        if not name.startswith("_") and name not in type(self).model_fields:
+            extra = self.__pydantic_extra__
+            if extra is None or name not in extra:
+                name = wire_key(name)
         super().__setattr__(name, value)
