@@ -1,0 +1,338 @@
+"""``AgentApplication``: routes activities to handlers and keeps state around each turn."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any, Generic, cast
+
+from microsoft_agents.activity import ActivityTypes
+
+from ..errors import ApplicationError, error_resources
+from ..telemetry import span
+from ._options import ApplicationOptions, RouteRank
+from ._routes import Route, RouteHandler, RouteSelector, StateT, _HandlerT
+from ._routing import TurnHook, _RoutingMixin
+from .adaptive_card import AdaptiveCard
+from .oauth import Authorization
+
+if TYPE_CHECKING:
+    from .._turn_context import TurnContext
+    from ..storage import Storage
+    from .proactive import Proactive
+
+__all__ = ["AgentApplication"]
+
+logger = logging.getLogger(__name__)
+
+# Keyword arguments that configure the application itself and are never handed on to
+# ``Authorization``.
+_NOT_FOR_AUTHORIZATION = frozenset(
+    {"storage", "connection_manager", "authorization", "authorization_handlers", "agent_name"}
+)
+_AGENT_NAME_INVALID = re.compile(r"[^A-Za-z0-9 ._-]")
+
+
+def _configured_handler_ids(options: ApplicationOptions, kwargs: dict[str, Any]) -> list[str]:
+    if options.authorization_handlers:
+        return list(options.authorization_handlers)
+    app_config = kwargs.get("AGENTAPPLICATION") or {}
+    handlers = (app_config.get("USERAUTHORIZATION") or {}).get("HANDLERS") or {}
+    return list(handlers)
+
+
+class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
+    """An agent built from routes: ``AgentApplication[TurnState](storage=..., **config)``.
+
+    Options come from ``options`` or, without it, from the keyword arguments named like
+    :class:`ApplicationOptions` fields; other keywords (such as the ``AGENTAPPLICATION``,
+    ``CONNECTIONS`` and ``CONNECTIONSMAP`` sections of ``load_configuration_from_env``) are
+    accepted and handed on to the ``Authorization`` the application creates.
+
+    User sign-in is optional. With ``authorization=`` that object is used; with
+    ``connection_manager=`` an ``Authorization`` is built from the configuration; with
+    neither the application runs without user sign-in, and only a route that declares
+    ``auth_handlers`` fails (with an ``ApplicationError`` saying what to configure).
+
+    **A turn** (:meth:`on_turn`): typing indicator (``start_typing_timer``), recipient mention
+    removed from message text (``remove_recipient_mention``), state created
+    (``turn_state_factory`` or ``TurnState.with_storage(storage)``) and loaded,
+    ``state.temp.input`` set, ``before_turn`` hooks, file downloaders, the first matching
+    route, ``after_turn`` hooks, state saved. A hook returning ``False`` ends the turn early;
+    state is still saved.
+
+    **Errors**: any exception raised along the way goes to every ``@app.error`` handler in
+    registration order (they receive ``(context, error)`` and can still send activities). With
+    no error handler it propagates to the adapter (``adapter.on_turn_error``). State is not
+    saved by a failed turn. That includes a conflict when saving: if another turn of the
+    same conversation or user saved its state after this one loaded it, the save raises
+    ``StorageConflictError`` (with a storage that checks eTags, such as ``MemoryStorage``),
+    this turn's state changes are dropped and the error handlers receive the conflict.
+    Activities the turn already sent stay sent.
+    """
+
+    def __init__(
+        self,
+        options: ApplicationOptions | None = None,
+        *,
+        connection_manager: Any = None,
+        authorization: Authorization | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._init_routing()
+        if options is None:
+            options = ApplicationOptions._from_kwargs(kwargs)
+        self._options = options
+        if options.storage is None:
+            raise ApplicationError(str(error_resources.StorageRequired))
+        if options.long_running_messages and not options.bot_app_id:
+            raise ApplicationError(str(error_resources.LongRunningNeedsAppId))
+        self._storage: Storage = options.storage
+        self._turn_state_factory: Callable[[], Any] | None = options.turn_state_factory
+        name = str(kwargs.get("agent_name") or type(self).__name__)
+        self._agent_name = _AGENT_NAME_INVALID.sub("", name) or type(self).__name__
+        self._adaptive_card = AdaptiveCard(self)
+        self._pending_sign_in_handlers: list[tuple[str, Any]] = []
+
+        self._auth: Authorization | None
+        if authorization is not None:
+            if connection_manager is not None:
+                raise ApplicationError(str(error_resources.AuthorizationAndConnectionManager))
+            self._auth = authorization
+            self._connection_manager = authorization.connection_manager
+        elif connection_manager is not None:
+            option_names = ApplicationOptions._field_names()
+            auth_kwargs = {
+                key: value
+                for key, value in kwargs.items()
+                if key not in option_names and key not in _NOT_FOR_AUTHORIZATION
+            }
+            self._auth = Authorization(
+                options.storage,
+                connection_manager,
+                auth_handlers=options.authorization_handlers,
+                **auth_kwargs,
+            )
+            self._connection_manager = connection_manager
+        else:
+            self._auth = None
+            self._connection_manager = None
+            configured = _configured_handler_ids(options, kwargs)
+            if configured:
+                logger.warning(
+                    "sign-in handlers %s are configured but the AgentApplication has no "
+                    "connection_manager or authorization; routes that need them will fail",
+                    configured,
+                )
+
+        self._proactive: Proactive[StateT] | None = None
+        if options.proactive is not None:
+            from .proactive import Proactive
+
+            self._proactive = Proactive(self, options.proactive)
+
+    # -- properties -----------------------------------------------------------------------
+
+    @property
+    def options(self) -> ApplicationOptions:
+        """The options the application runs with."""
+        return self._options
+
+    @property
+    def adapter(self) -> Any:
+        """The adapter given in the options.
+
+        :raises ApplicationError: when the application was created without one.
+        """
+        if self._options.adapter is None:
+            raise ApplicationError(str(error_resources.ApplicationAdapterMissing))
+        return self._options.adapter
+
+    @property
+    def auth(self) -> Authorization:
+        """The user sign-in handlers (``app.auth.get_token(context, "GRAPH")``).
+
+        :raises ApplicationError: when user authorization is not configured.
+        """
+        if self._auth is None:
+            raise ApplicationError(error_resources.UserAuthorizationNotConfigured.format("(any)"))
+        return self._auth
+
+    @property
+    def connection_manager(self) -> Any:
+        """The connection manager behind user sign-in, or ``None`` without one."""
+        return self._connection_manager
+
+    @property
+    def adaptive_card(self) -> AdaptiveCard:
+        """Decorators for Adaptive Card actions and searches."""
+        return self._adaptive_card
+
+    @property
+    def proactive(self) -> Proactive[StateT]:
+        """Proactive messaging (stored conversations, continue/create conversation).
+
+        :raises ApplicationError: unless ``ApplicationOptions.proactive`` is set.
+        """
+        if self._proactive is None:
+            raise ApplicationError(str(error_resources.ProactiveNotConfigured))
+        return self._proactive
+
+    # -- registration that needs the application ------------------------------------------
+
+    def add_route(
+        self,
+        selector: RouteSelector,
+        handler: RouteHandler[StateT],
+        is_invoke: bool = False,
+        is_agentic: bool = False,
+        rank: int = RouteRank.DEFAULT,
+        auth_handlers: list[str] | None = None,
+    ) -> None:
+        if auth_handlers and self._auth is None:
+            logger.warning(
+                "route %s needs sign-in handlers %s but user authorization is not configured; "
+                "the route will fail when it is selected",
+                getattr(handler, "__name__", handler),
+                auth_handlers,
+            )
+        super().add_route(selector, handler, is_invoke, is_agentic, rank, auth_handlers)
+
+    add_route.__doc__ = _RoutingMixin.add_route.__doc__
+
+    def on_sign_in_success(self, handler: _HandlerT) -> _HandlerT:
+        """Call ``async (context, state, handler_id)`` when a user sign-in completes."""
+        if self._auth is not None:
+            self._auth.on_sign_in_success(handler)
+        else:
+            self._pending_sign_in_handlers.append(("success", handler))
+        return handler
+
+    def on_sign_in_failure(self, handler: _HandlerT) -> _HandlerT:
+        """Call ``async (context, state, handler_id)`` when a user sign-in fails."""
+        if self._auth is not None:
+            self._auth.on_sign_in_failure(handler)
+        else:
+            self._pending_sign_in_handlers.append(("failure", handler))
+        return handler
+
+    def set_turn_state_factory(self, func: Callable[[], StateT]) -> None:
+        """Create each turn's state with ``func()`` instead of ``TurnState.with_storage``."""
+        self._turn_state_factory = func
+
+    # -- the turn -------------------------------------------------------------------------
+
+    async def on_turn(self, context: TurnContext) -> None:
+        """Handle one turn (see the class documentation for the steps)."""
+        activity = context.activity
+        if (
+            self._options.long_running_messages
+            and activity.type == ActivityTypes.message
+            and context.identity is not None
+        ):
+            # Answer the request now and do the work as a proactive turn.
+            await context.adapter.continue_conversation_with_claims(
+                context.identity, activity, self._on_turn
+            )
+            return
+        await self._on_turn(context)
+
+    async def _on_turn(self, context: TurnContext) -> None:
+        with span("agent_application.on_turn", activity_type=str(context.activity.type)):
+            try:
+                async with self._typing(context):
+                    await self._run_turn(context)
+            except Exception as error:
+                if not self._error_handlers:
+                    raise
+                logger.error("turn failed; running the application's error handlers: %r", error)
+                for handler in list(self._error_handlers):
+                    await handler(context, error)
+
+    @contextlib.asynccontextmanager
+    async def _typing(self, context: TurnContext) -> AsyncIterator[None]:
+        if not self._options.start_typing_timer or context.activity.type == ActivityTypes.typing:
+            yield
+            return
+        from ._typing import TypingIndicator
+
+        async with TypingIndicator(context, typing_options=self._options.typing):
+            yield
+
+    async def _run_turn(self, context: TurnContext) -> None:
+        activity = context.activity
+        if (
+            self._options.remove_recipient_mention
+            and activity.type == ActivityTypes.message
+            and activity.text is not None
+        ):
+            activity.remove_recipient_mention()
+
+        state = await self._load_state(context)
+        # The interactive sign-in flow of a later version intercepts message/invoke turns
+        # here, before any hook or route runs.
+        if not await self._run_hooks(self._before_turn, context, state):
+            await state.save(context)
+            return
+        await self._download_files(context, state)
+        await self._dispatch(context, state)
+        await self._run_hooks(self._after_turn, context, state)
+        await state.save(context)
+
+    async def _load_state(self, context: TurnContext) -> StateT:
+        if self._turn_state_factory is not None:
+            state = self._turn_state_factory()
+        else:
+            from .state import TurnState
+
+            state = TurnState.with_storage(self._storage)
+        await state.load(context, self._storage)
+        state.temp.input = context.activity.text
+        return cast(StateT, state)
+
+    @staticmethod
+    async def _run_hooks(hooks: list[TurnHook], context: TurnContext, state: Any) -> bool:
+        for hook in list(hooks):
+            if not await hook(context, state):
+                return False
+        return True
+
+    async def _download_files(self, context: TurnContext, state: Any) -> None:
+        downloaders = self._options.file_downloaders
+        if not downloaders:
+            return
+        files = list(state.temp.input_files or [])
+        for downloader in downloaders:
+            files.extend(await downloader.download_files(context))
+        state.temp.input_files = files
+
+    async def _dispatch(self, context: TurnContext, state: StateT) -> None:
+        route = await self._routes.first_match(context)
+        if route is None:
+            logger.warning(
+                "no route matched the %r activity (name=%r)",
+                context.activity.type,
+                context.activity.name,
+            )
+            return
+        if route.auth_handlers and not await self._authorize(context, state, route):
+            return
+        with span("agent_application.route", is_invoke=route.is_invoke):
+            await route.handler(context, state)
+
+    async def _authorize(self, context: TurnContext, state: StateT, route: Route[StateT]) -> bool:
+        if self._auth is None:
+            raise ApplicationError(
+                error_resources.UserAuthorizationNotConfigured.format(route.auth_handlers)
+            )
+        known = self._auth.handler_ids
+        for handler_id in route.auth_handlers:
+            if handler_id not in known:
+                raise ApplicationError(
+                    error_resources.UnknownAuthHandler.format(
+                        handler_id, ", ".join(known) or "none"
+                    )
+                )
+        return await self._auth._authorize_route(context, state, route.auth_handlers)

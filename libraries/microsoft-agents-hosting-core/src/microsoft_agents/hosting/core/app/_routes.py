@@ -1,0 +1,113 @@
+"""Routes of an ``AgentApplication`` and the ordered table they are evaluated from."""
+
+from __future__ import annotations
+
+import bisect
+import inspect
+import itertools
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from ._options import RouteRank
+
+if TYPE_CHECKING:
+    from .._turn_context import TurnContext
+    from .state import TurnState
+
+__all__ = ["Route", "RouteHandler", "RouteSelector", "StateT"]
+
+StateT = TypeVar("StateT", bound="TurnState")
+"""The state type of an application: ``AgentApplication[TurnState]`` or a subclass."""
+
+_StateContra = TypeVar("_StateContra", bound="TurnState", contravariant=True)
+_HandlerT = TypeVar("_HandlerT", bound=Callable[..., Awaitable[Any]])
+
+RouteSelector = Callable[["TurnContext"], "bool | Awaitable[bool]"]
+"""Decides whether a route handles the turn: ``(context) -> bool`` (may be ``async``)."""
+
+
+class RouteHandler(Protocol[_StateContra]):
+    """The handler of a route: ``async def handler(context, state) -> None``."""
+
+    def __call__(self, context: TurnContext, state: _StateContra, /) -> Awaitable[Any]: ...
+
+
+class _RouteDecorator(Protocol):
+    """Registers the decorated function as a route and returns it unchanged."""
+
+    def __call__(self, func: _HandlerT, /) -> _HandlerT: ...
+
+
+_MIN_RANK = int(RouteRank.FIRST)
+_MAX_RANK = int(RouteRank.LAST)
+
+
+def _check_rank(rank: object) -> int:
+    if isinstance(rank, bool) or not isinstance(rank, int):
+        raise ValueError(f"route rank must be an integer from 0 to 65535, not {rank!r}")
+    if not _MIN_RANK <= rank <= _MAX_RANK:
+        raise ValueError(f"route rank must be from 0 to 65535, got {rank}")
+    return int(rank)
+
+
+@dataclass
+class Route(Generic[StateT]):
+    """One entry of the route table: a selector, its handler and how it is ordered.
+
+    ``auth_handlers`` names the user sign-in handlers that must have a token before the
+    handler runs.
+    """
+
+    selector: RouteSelector
+    handler: RouteHandler[StateT]
+    is_invoke: bool = False
+    is_agentic: bool = False
+    rank: int = RouteRank.DEFAULT
+    auth_handlers: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rank = _check_rank(self.rank)
+        self.auth_handlers = list(self.auth_handlers or [])
+
+    async def matches(self, context: TurnContext) -> bool:
+        """Run the selector (sync or async) for this turn."""
+        result = self.selector(context)
+        if inspect.isawaitable(result):
+            result = await result
+        return bool(result)
+
+
+class _RouteList(Generic[StateT]):
+    """Routes kept in evaluation order.
+
+    Invoke routes come first, then agentic routes, then the rest; inside each group lower
+    ranks come first and equal ranks keep their registration order.
+    """
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[tuple[int, int, int, int], Route[StateT]]] = []
+        self._counter = itertools.count()
+
+    def add(self, route: Route[StateT]) -> None:
+        key = (
+            0 if route.is_invoke else 1,
+            0 if route.is_agentic else 1,
+            route.rank,
+            next(self._counter),
+        )
+        bisect.insort(self._entries, (key, route), key=lambda entry: entry[0])
+
+    def __iter__(self) -> Iterator[Route[StateT]]:
+        # A snapshot: routes added while a turn runs apply from the next turn on.
+        return iter([route for _, route in self._entries])
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    async def first_match(self, context: TurnContext) -> Route[StateT] | None:
+        """The first route whose selector accepts the turn, or ``None``."""
+        for route in self:
+            if await route.matches(context):
+                return route
+        return None

@@ -1,0 +1,69 @@
+"""``AuthHandler``: the settings of one user sign-in handler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["AuthHandler"]
+
+USER_AUTHORIZATION = "userauthorization"
+AGENTIC_USER_AUTHORIZATION = "agenticuserauthorization"
+CONNECTOR_USER_AUTHORIZATION = "connectoruserauthorization"
+
+
+def _scopes(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [scope for scope in value.split() if scope]
+    if isinstance(value, dict):  # SCOPES__0=..., SCOPES__1=... from the environment
+        value = list(value.values())
+    return [str(scope) for scope in value if str(scope)]
+
+
+class AuthHandler:
+    """How one sign-in handler obtains user tokens.
+
+    Every argument falls back to the upper-case key used in configuration
+    (``AGENTAPPLICATION__USERAUTHORIZATION__HANDLERS__<ID>__SETTINGS__<KEY>``): ``NAME``,
+    ``TITLE``, ``TEXT``, ``AZUREBOTOAUTHCONNECTIONNAME``, ``OBOCONNECTIONNAME``, ``TYPE`` and
+    ``SCOPES`` (a space-separated string). ``auth_type`` defaults to ``UserAuthorization``
+    and is stored lower-cased.
+    """
+
+    name: str
+    title: str
+    text: str
+    abs_oauth_connection_name: str
+    obo_connection_name: str
+    auth_type: str
+    scopes: list[str]
+
+    def __init__(
+        self,
+        name: str = "",
+        title: str = "",
+        text: str = "",
+        abs_oauth_connection_name: str = "",
+        obo_connection_name: str = "",
+        auth_type: str = "",
+        scopes: list[str] | str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.name = name or kwargs.get("NAME", "") or ""
+        self.title = title or kwargs.get("TITLE", "") or ""
+        self.text = text or kwargs.get("TEXT", "") or ""
+        self.abs_oauth_connection_name = (
+            abs_oauth_connection_name or kwargs.get("AZUREBOTOAUTHCONNECTIONNAME", "") or ""
+        )
+        self.obo_connection_name = obo_connection_name or kwargs.get("OBOCONNECTIONNAME", "") or ""
+        self.auth_type = str(auth_type or kwargs.get("TYPE", "") or "UserAuthorization").lower()
+        self.scopes = _scopes(scopes) if scopes else _scopes(kwargs.get("SCOPES"))
+        self.alt_blueprint_name: str | None = kwargs.get("ALT_BLUEPRINT_NAME") or None
+
+    def __repr__(self) -> str:
+        return (
+            f"AuthHandler(name={self.name!r}, auth_type={self.auth_type!r}, "
+            f"abs_oauth_connection_name={self.abs_oauth_connection_name!r}, "
+            f"obo_connection_name={self.obo_connection_name!r}, scopes={self.scopes!r})"
+        )

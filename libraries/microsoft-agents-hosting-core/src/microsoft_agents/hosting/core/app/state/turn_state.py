@@ -1,0 +1,5 @@
+"""``TurnState`` (module path kept for code written against the published SDK)."""
+
+from ._turn_state import TurnState
+
+__all__ = ["TurnState"]

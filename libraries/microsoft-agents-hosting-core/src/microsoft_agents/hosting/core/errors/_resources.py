@@ -1,0 +1,95 @@
+"""The catalogue of hosting-core error messages (codes -63000 to -63999, -66000 and up)."""
+
+from __future__ import annotations
+
+from microsoft_agents.activity.errors import ErrorMessage
+
+__all__ = ["ErrorResources", "error_resources"]
+
+
+class ErrorResources:
+    """Error messages of the hosting core, each with a stable negative error code."""
+
+    AdapterRequired = ErrorMessage("An adapter is required.", -63000)
+    AgentApplicationRequired = ErrorMessage("An AgentApplication is required.", -63001)
+    RequestRequired = ErrorMessage("A request is required.", -63002)
+    AgentRequired = ErrorMessage("An agent is required.", -63003)
+    StreamAlreadyEnded = ErrorMessage("The stream has already ended.", -63004)
+    TurnContextRequired = ErrorMessage("A TurnContext is required.", -63005)
+    ActivityRequired = ErrorMessage("An activity is required.", -63006)
+    ActivityTypeRequired = ErrorMessage("The activity has no type.", -63007)
+    StorageRequired = ErrorMessage(
+        "AgentApplication needs storage: pass storage=MemoryStorage() (or another Storage).",
+        -63008,
+    )
+    StateKeyMissing = ErrorMessage(
+        "Cannot compute the {0} storage key: the activity has no {1}.", -63009
+    )
+    EmptyStorageKey = ErrorMessage("Storage keys must be non-empty strings.", -63010)
+    # -- streaming responses (-63100 ..) --
+    StreamingResponseWithoutContext = ErrorMessage(
+        "This StreamingResponse was created without a TurnContext, so it can only collect "
+        "text, citations and attachments. Use context.streaming_response (or "
+        "StreamingResponse(context)) to send a streamed reply.",
+        -63100,
+    )
+    # -- storage and state (-63200 ..) --
+    # {0}: the storage operation (read, write, delete)
+    StorageKeysRequired = ErrorMessage("Storage {0} needs at least one key; got none.", -63200)
+    # {0}: the unknown scope name, {1}: the known scope names
+    UnknownStateScope = ErrorMessage(
+        "There is no state scope named {0!r}; known scopes: {1}.", -63201
+    )
+    # {0}: the key, {1}: the type of the rejected value
+    StoreItemRequired = ErrorMessage(
+        "Cannot write {0!r}: a StoreItem (or an object with store_item_to_json) is required, "
+        "not {1}.",
+        -63202,
+    )
+    # -- AgentApplication (-63300 ..) --
+    # {0}: the handler ids the route needs
+    UserAuthorizationNotConfigured = ErrorMessage(
+        "A route needs user sign-in handler(s) {0}, but this AgentApplication has no user "
+        "authorization. Configure each handler with "
+        "AGENTAPPLICATION__USERAUTHORIZATION__HANDLERS__<ID>__SETTINGS__"
+        "AZUREBOTOAUTHCONNECTIONNAME "
+        "(plus TITLE, TEXT, SCOPES, TYPE as needed), give the application a connection manager "
+        "(connection_manager=MsalConnectionManager(**config)) or an Authorization "
+        "(authorization=Authorization(storage, connection_manager, **config)), and pass the "
+        "configuration on: AgentApplication[TurnState](storage=..., **config).",
+        -63300,
+    )
+    # {0}: the unknown handler id, {1}: the configured ids
+    UnknownAuthHandler = ErrorMessage(
+        "A route needs user sign-in handler {0!r}, which is not configured (configured: {1}). "
+        "Add AGENTAPPLICATION__USERAUTHORIZATION__HANDLERS__{0}__SETTINGS__"
+        "AZUREBOTOAUTHCONNECTIONNAME (or pass it in authorization_handlers).",
+        -63301,
+    )
+    AuthorizationAndConnectionManager = ErrorMessage(
+        "Pass either authorization= or connection_manager= to AgentApplication, not both: "
+        "the Authorization already has its connection manager.",
+        -63302,
+    )
+    LongRunningNeedsAppId = ErrorMessage(
+        "long_running_messages needs bot_app_id: proactive continuations are sent on behalf "
+        "of the agent's app id.",
+        -63303,
+    )
+    ApplicationAdapterMissing = ErrorMessage(
+        "This AgentApplication was created without an adapter; pass adapter=... (the adapter "
+        "that runs a turn is also available as context.adapter).",
+        -63304,
+    )
+    ProactiveNotConfigured = ErrorMessage(
+        "Proactive messaging is off: create the application with "
+        "ApplicationOptions(proactive=ProactiveOptions(...)) (or proactive=... as a keyword).",
+        -63305,
+    )
+    RouteSelectorAndHandlerRequired = ErrorMessage(
+        "add_route() needs both a selector and a handler.", -63306
+    )
+    InvalidConfiguration = ErrorMessage("Invalid configuration: {0}", -66000)
+
+
+error_resources = ErrorResources()
