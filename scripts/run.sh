@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Sets up .venv (as scripts/test.sh does) and runs the main sample.
+# Sets up .venv (as scripts/test.sh does) and serves the quickstart agent over HTTP.
 #
-# The HTTP hosts are not part of the repository yet, so today this runs the Activity sample in
-# test_samples/activity_basics: it reads a Teams message, builds the agent's reply and prints
-# both in their wire form. Once the aiohttp host lands this starts a sample agent instead.
+# The agent (test_samples/quickstart/quickstart_agent.py) echoes messages and welcomes new
+# members. It listens on http://localhost:3978/api/messages (set PORT to change the port) and
+# prints a curl command to talk to it. Without CONNECTIONS__SERVICE_CONNECTION__SETTINGS__*
+# variables it runs in anonymous mode, which is what local testing needs. Ctrl+C stops it.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_bootstrap.sh"
 cd "$ROOT"
 ensure_venv
-echo "note: no HTTP host exists yet in this repository; running the Activity sample instead."
-exec "$VENV/bin/python" test_samples/activity_basics/app.py "$@"
+exec "$VENV/bin/python" test_samples/quickstart/quickstart_agent.py "$@"

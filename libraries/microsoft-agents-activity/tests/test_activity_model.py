@@ -952,3 +952,19 @@ def test_supporting_models_reject_empty_optional_strings(cls: str, field: str) -
     assert model.model_validate(base)
     with pytest.raises(ValidationError):
         model.model_validate({**base, field: ""})
+
+
+def test_attachment_data_bytes_travel_as_standard_base64() -> None:
+    from microsoft_agents.activity import AttachmentData
+
+    raw = b"\x89PNG\xff\x00\xfb"
+    data = AttachmentData(type="image/png", name="x.png", original_base64=raw)
+    wire = data.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    assert wire == {"type": "image/png", "name": "x.png", "originalBase64": "iVBOR/8A+w=="}
+    assert AttachmentData.model_validate(wire).original_base64 == raw
+    assert (
+        AttachmentData.model_validate_json(data.model_dump_json(by_alias=True)).original_base64
+        == raw
+    )
+    with pytest.raises(ValidationError):
+        AttachmentData.model_validate({"originalBase64": "not base64!"})

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import base64
+import binascii
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer
 
 from ._model import AgentsModel, NonEmptyString
 
@@ -35,13 +39,35 @@ class Attachment(AgentsModel):
     thumbnail_url: NonEmptyString | None = None
 
 
+def _bytes_from_wire(value: Any) -> Any:
+    # JSON carries bytes as standard base64 text; Python callers pass raw bytes.
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError) as error:
+            raise ValueError("expected base64 text") from error
+    return value
+
+
+def _bytes_to_wire(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+WireBytes = Annotated[
+    bytes,
+    BeforeValidator(_bytes_from_wire),
+    PlainSerializer(_bytes_to_wire, return_type=str, when_used="json"),
+]
+"""Bytes in Python, standard base64 text in JSON."""
+
+
 class AttachmentData(AgentsModel):
-    """An attachment to upload."""
+    """An attachment to upload. The two byte fields travel as base64 text in JSON."""
 
     type: NonEmptyString | None = None
     name: NonEmptyString | None = None
-    original_base64: bytes | None = None
-    thumbnail_base64: bytes | None = None
+    original_base64: WireBytes | None = None
+    thumbnail_base64: WireBytes | None = None
 
 
 class AttachmentView(AgentsModel):

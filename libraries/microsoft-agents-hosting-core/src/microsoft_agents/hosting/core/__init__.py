@@ -7,7 +7,11 @@ in-process test adapter, which lives in ``microsoft_agents.hosting.core.testing`
 
 from ._activity_handler import ActivityHandler
 from ._channel_adapter import ChannelAdapter
+from ._channel_api_handler import ChannelApiHandlerProtocol
+from ._channel_service_adapter import ChannelServiceAdapter
 from ._factories import CardFactory, MessageFactory
+from ._host_validator import OutboundHostValidator
+from ._http_adapter_base import HttpAdapterBase
 from ._middleware import Agent, Middleware, MiddlewareSet
 from ._turn_context import TurnContext
 from .app import (
@@ -32,7 +36,28 @@ from .app import (
 from .app.adaptive_card import AdaptiveCard
 from .app.oauth import ConnectorUserAuthorization
 from .app.streaming import Citation, CitationUtil, StreamingResponse
-from .authorization import AuthenticationConstants, AuthTypes, ClaimsIdentity
+from .authorization import (
+    AccessTokenProviderBase,
+    AgentAuthConfiguration,
+    AnonymousTokenProvider,
+    AuthenticationConstants,
+    AuthTypes,
+    ClaimsIdentity,
+    ConnectionManager,
+    Connections,
+    JwtTokenValidator,
+)
+from .connector import (
+    ChannelServiceClientFactoryBase,
+    ConnectorClient,
+    ConnectorClientBase,
+    RestChannelServiceClientFactory,
+    RetryPolicy,
+    TeamsConnectorClient,
+    UserTokenClient,
+    UserTokenClientBase,
+    get_product_info,
+)
 from .errors import (
     ApplicationError,
     ErrorMessage,
@@ -42,6 +67,7 @@ from .errors import (
     StorageError,
     error_resources,
 )
+from .http import ChannelServiceRoutes, HttpRequestProtocol, HttpResponse, HttpResponseFactory
 from .state import AgentState, UserState
 from .storage import (
     ETAG_ANY,
@@ -56,12 +82,15 @@ from .storage import (
 __all__ = [
     "ETAG_ANY",
     "ETAG_CREATE_ONLY",
+    "AccessTokenProviderBase",
     "ActivityHandler",
     "AdaptiveCard",
     "Agent",
     "AgentApplication",
+    "AgentAuthConfiguration",
     "AgentState",
     "AgenticUserAuthorization",
+    "AnonymousTokenProvider",
     "ApplicationError",
     "ApplicationOptions",
     "AuthHandler",
@@ -70,21 +99,37 @@ __all__ = [
     "Authorization",
     "CardFactory",
     "ChannelAdapter",
+    "ChannelApiHandlerProtocol",
+    "ChannelServiceAdapter",
+    "ChannelServiceClientFactoryBase",
+    "ChannelServiceRoutes",
     "Citation",
     "CitationUtil",
     "ClaimsIdentity",
+    "ConnectionManager",
+    "Connections",
+    "ConnectorClient",
+    "ConnectorClientBase",
     "ConnectorUserAuthorization",
     "ConversationState",
     "ErrorMessage",
     "ErrorResources",
     "HostingError",
+    "HttpAdapterBase",
+    "HttpRequestProtocol",
+    "HttpResponse",
+    "HttpResponseFactory",
     "InputFile",
     "InputFileDownloader",
+    "JwtTokenValidator",
     "MemoryStorage",
     "MessageFactory",
     "Middleware",
     "MiddlewareSet",
+    "OutboundHostValidator",
     "Query",
+    "RestChannelServiceClientFactory",
+    "RetryPolicy",
     "RouteHandler",
     "RouteRank",
     "RouteSelector",
@@ -95,12 +140,16 @@ __all__ = [
     "StorageError",
     "StoreItem",
     "StreamingResponse",
+    "TeamsConnectorClient",
     "TempState",
     "TurnContext",
     "TurnState",
     "TypingIndicator",
     "UserState",
+    "UserTokenClient",
+    "UserTokenClientBase",
     "error_resources",
+    "get_product_info",
     "ignore_error",
     "is_status_code_error",
 ]

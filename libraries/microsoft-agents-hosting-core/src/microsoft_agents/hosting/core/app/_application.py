@@ -142,7 +142,7 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
 
     @property
     def adapter(self) -> Any:
-        """The adapter given in the options.
+        """The adapter given in the options (a turn always runs on ``context.adapter``).
 
         :raises ApplicationError: when the application was created without one.
         """

@@ -1,0 +1,34 @@
+"""Serve agents over HTTP with aiohttp.
+
+A thin host over the framework-neutral HTTP core of ``microsoft_agents.hosting.core``:
+:class:`CloudAdapter` (``process(request, agent)``), :func:`start_agent_process`, the JWT
+:func:`jwt_authorization_middleware` / :func:`jwt_authorization_decorator`, the agent-to-agent
+:func:`channel_service_route_table`, and :func:`start_server` / :func:`create_app` for a
+ready-made application.
+"""
+
+from microsoft_agents.hosting.core import Citation, CitationUtil, StreamingResponse
+
+from ._server import create_app, start_server
+from ._start_agent_process import start_agent_process
+from .agent_http_adapter import AgentHttpAdapter
+from .channel_service_route_table import channel_service_route_table
+from .cloud_adapter import CloudAdapter
+from .jwt_authorization_middleware import (
+    jwt_authorization_decorator,
+    jwt_authorization_middleware,
+)
+
+__all__ = [
+    "AgentHttpAdapter",
+    "Citation",
+    "CitationUtil",
+    "CloudAdapter",
+    "StreamingResponse",
+    "channel_service_route_table",
+    "create_app",
+    "jwt_authorization_decorator",
+    "jwt_authorization_middleware",
+    "start_agent_process",
+    "start_server",
+]

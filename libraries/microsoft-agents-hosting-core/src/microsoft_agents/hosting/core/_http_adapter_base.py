@@ -1,0 +1,201 @@
+"""``HttpAdapterBase``: the messaging endpoint (``POST /api/messages``) for every web host.
+
+``process_request`` takes a framework-neutral request and returns a framework-neutral
+response; web hosts (aiohttp, FastAPI, ...) only translate to and from their framework. All
+input checking happens here, before any agent code runs: bad input gets a 4xx with a short
+JSON ``{"error": ...}`` body, never a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+import uuid
+from typing import Any
+
+from yarl import URL
+
+from microsoft_agents.activity import Activity
+
+from ._channel_service_adapter import ChannelServiceAdapter, dump_json_value
+from ._host_validator import OutboundHostValidator
+from ._middleware import Agent
+from ._turn_context import TurnContext
+from .authorization import (
+    AuthenticationConstants,
+    ClaimsIdentity,
+    Connections,
+    validate_service_url_claim,
+)
+from .connector import ChannelServiceClientFactoryBase, RestChannelServiceClientFactory
+from .errors import error_resources
+from .http import (
+    DEFAULT_MAX_BODY_BYTES,
+    BadRequestBody,
+    HttpRequestProtocol,
+    HttpResponse,
+    HttpResponseFactory,
+    parse_activity,
+    read_json_body,
+)
+
+__all__ = ["HttpAdapterBase", "default_on_turn_error"]
+
+logger = logging.getLogger(__name__)
+
+SERVICE_URL_NOT_ALLOWED = "Service URL is not allowed by the host validator."
+SERVICE_URL_MISMATCH = "The activity's serviceUrl does not match the token's serviceurl claim."
+SERVICE_URL_REQUIRED = "Activity must have a serviceUrl that is an absolute http(s) URL"
+_ERROR_TRACE_TYPE = "https://www.botframework.com/schemas/error"
+_BUFFERED_DELIVERY = frozenset({"expectReplies", "stream"})
+
+
+async def default_on_turn_error(context: TurnContext, error: Exception) -> None:
+    """Print the traceback, tell the user and leave a trace for the emulator."""
+    traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
+    text = f"Exception caught : {error}"
+    await context.send_activity(text)
+    await context.send_trace_activity("OnTurnError Trace", text, _ERROR_TRACE_TYPE, "TurnError")
+
+
+def _host_of(url: str) -> str | None:
+    try:
+        return URL(url.strip()).host
+    except (ValueError, TypeError):
+        return None
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        parsed = URL(url.strip())
+    except (ValueError, TypeError):
+        return False
+    return parsed.absolute and parsed.scheme in ("http", "https") and bool(parsed.host)
+
+
+class HttpAdapterBase(ChannelServiceAdapter):
+    """The shared logic of the web hosts' ``CloudAdapter``.
+
+    ``HttpAdapterBase(*, connection_manager=None, channel_service_client_factory=None,
+    channel_service_client_factory_options=None, host_validator=None,
+    max_body_bytes=262144)``: REST clients come from the given factory, else from a
+    ``RestChannelServiceClientFactory(connection_manager, **options)``. With neither a
+    manager nor a factory the adapter runs in anonymous mode: replies are sent without
+    credentials (for local development and tests). ``host_validator`` restricts the
+    ``serviceUrl`` values the agent answers to; ``max_body_bytes`` (``None``: no limit) caps
+    request bodies.
+    """
+
+    def __init__(
+        self,
+        *,
+        connection_manager: Connections | None = None,
+        channel_service_client_factory: ChannelServiceClientFactoryBase | None = None,
+        channel_service_client_factory_options: dict[str, Any] | None = None,
+        host_validator: OutboundHostValidator | None = None,
+        max_body_bytes: int | None = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        options = dict(channel_service_client_factory_options or {})
+        factory = channel_service_client_factory
+        if factory is not None:
+            if options:
+                raise ValueError(
+                    "channel_service_client_factory_options apply only to the factory the "
+                    "adapter builds itself; configure the given channel_service_client_factory "
+                    "directly instead"
+                )
+        else:
+            factory = RestChannelServiceClientFactory(connection_manager, **options)
+        super().__init__(factory)
+        if max_body_bytes is not None and max_body_bytes < 1:
+            raise ValueError("max_body_bytes must be a positive number of bytes (or None)")
+        self._owns_factory = channel_service_client_factory is None
+        self.connection_manager = connection_manager
+        self.anonymous = connection_manager is None and channel_service_client_factory is None
+        self.host_validator = (
+            host_validator if host_validator is not None else (OutboundHostValidator())
+        )
+        self.max_body_bytes = max_body_bytes
+        self.on_turn_error = default_on_turn_error
+
+    def _use_anonymous(self, claims_identity: ClaimsIdentity) -> bool:
+        # Anonymous mode has no credentials at all: every reply goes without a token, even
+        # to a caller whose own token was validated.
+        return self.anonymous or super()._use_anonymous(claims_identity)
+
+    async def close(self) -> None:
+        """Release the REST clients' shared connections, when the adapter built the factory.
+
+        A factory handed in stays open: it belongs to the caller.
+        """
+        if self._owns_factory:
+            close = getattr(self.channel_service_client_factory, "close", None)
+            if close is not None:
+                await close()
+
+    async def process_request(self, request: HttpRequestProtocol, agent: Agent) -> HttpResponse:
+        """Answer one request to the messaging endpoint.
+
+        ``202`` (empty) once an ordinary activity has been processed; ``200`` with
+        ``{"activities": [...]}`` for ``expectReplies``; the agent's invoke response (``501``
+        without one) for ``invoke``. Errors: ``405`` for methods other than POST, ``415`` for
+        a non-JSON body, ``413`` for a body over ``max_body_bytes``, ``400`` for invalid JSON
+        or an invalid activity, ``401`` when the ``serviceUrl`` is not allowed or does not
+        match the caller's token, or when the turn raises ``PermissionError``.
+
+        :raises TypeError: when ``request`` or ``agent`` is ``None``.
+        """
+        if request is None:
+            raise TypeError(str(error_resources.RequestRequired))
+        if agent is None:
+            raise TypeError(str(error_resources.AgentRequired))
+        if str(request.method).upper() != "POST":
+            return HttpResponseFactory.method_not_allowed(allow="POST")
+        try:
+            activity = await self._read_activity(request)
+        except BadRequestBody as bad:
+            return bad.response
+        claims = request.get_claims_identity() or ClaimsIdentity()
+        denied = self._check_service_url(claims, activity)
+        if denied is not None:
+            return denied
+        activity.request_id = str(uuid.uuid4())
+        try:
+            result = await self.process_activity(claims, activity, agent.on_turn)
+        except PermissionError:
+            return HttpResponseFactory.unauthorized()
+        if result is None:
+            return HttpResponseFactory.accepted()
+        status = result.status if result.status is not None else 200
+        return HttpResponseFactory.json(dump_json_value(result.body), status)
+
+    async def _read_activity(self, request: HttpRequestProtocol) -> Activity:
+        limit = self.max_body_bytes if self.max_body_bytes is not None else sys.maxsize
+        activity = parse_activity(await read_json_body(request, max_bytes=limit))
+        needs_channel = activity.delivery_mode not in _BUFFERED_DELIVERY
+        if needs_channel and not (activity.service_url and _is_web_url(activity.service_url)):
+            raise BadRequestBody(HttpResponseFactory.bad_request(SERVICE_URL_REQUIRED))
+        return activity
+
+    def _check_service_url(self, claims: ClaimsIdentity, activity: Activity) -> HttpResponse | None:
+        """``401`` when the agent must not answer at the activity's ``serviceUrl``."""
+        service_url = activity.service_url
+        validator = self.host_validator
+        if validator.enabled and service_url and not validator.is_allowed(service_url):
+            return HttpResponseFactory.unauthorized(SERVICE_URL_NOT_ALLOWED)
+        try:
+            validate_service_url_claim(claims, service_url)
+        except PermissionError:
+            return HttpResponseFactory.unauthorized(SERVICE_URL_MISMATCH)
+        claimed = claims.get_claim_value(AuthenticationConstants.SERVICE_URL_CLAIM)
+        if (
+            isinstance(claimed, str)
+            and claimed
+            and service_url
+            and (_host_of(claimed) or "").lower() != (_host_of(service_url) or "").lower()
+        ):
+            if validator.enabled:
+                return HttpResponseFactory.unauthorized(SERVICE_URL_NOT_ALLOWED)
+            logger.warning("the activity's serviceUrl host is not the token's serviceurl host")
+        return None
