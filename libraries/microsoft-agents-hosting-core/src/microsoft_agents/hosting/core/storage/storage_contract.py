@@ -16,6 +16,11 @@ against it::
             yield store
             await store.close()
 
+Besides reading, writing, deleting and eTags, the suite covers keys with special characters
+(Teams ids with ``:``, ``/``, ``#``, ``?``...) and keys over 255 characters, deeply nested
+and large documents, and writers racing on one key (``racing_writers`` tasks, default 8):
+exactly one wins per stored version, and writers that retry on conflict lose no update.
+
 The tests use keys under a random prefix, so one backend may be shared by all of them.
 Needs ``pytest`` and ``pytest-asyncio`` (``asyncio_mode = "auto"``; in strict mode declare the
 fixture with ``pytest_asyncio.fixture``). This module is imported only by test code: the
@@ -26,39 +31,18 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import uuid
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
 from ..errors import StorageConflictError, StorageError
-from ._type_aliases import JSON
+from ._contract_keys_documents import KeysAndDocumentsContract
+from ._contract_races import RacingWritersContract
+from ._contract_support import ContractItem, OtherItem
 from .storage import Storage
 from .store_item import ETAG_ANY, ETAG_CREATE_ONLY, StoreItem
 
 __all__ = ["ContractItem", "StorageContractTests"]
-
-
-class ContractItem(StoreItem):
-    """A plain store item holding a JSON object, used by the contract tests."""
-
-    def __init__(self, data: dict[str, Any] | None = None) -> None:
-        self.data: dict[str, Any] = data if data is not None else {}
-
-    def store_item_to_json(self) -> JSON:
-        return self.data
-
-    @staticmethod
-    def from_json_to_store_item(json_data: JSON) -> ContractItem:
-        return ContractItem(dict(json_data))
-
-
-class _OtherItem(ContractItem):
-    """A second target class, to check that ``read`` builds what it is asked for."""
-
-    @staticmethod
-    def from_json_to_store_item(json_data: JSON) -> _OtherItem:
-        return _OtherItem(dict(json_data))
 
 
 _DOCUMENT: dict[str, Any] = {
@@ -71,23 +55,11 @@ _DOCUMENT: dict[str, Any] = {
 }
 
 
-class StorageContractTests:
-    """The storage contract as tests; see the module docstring for how to use it."""
+class StorageContractTests(KeysAndDocumentsContract, RacingWritersContract):
+    """The storage contract as tests; see the module docstring for how to use it.
 
-    atomic_multi_key_writes: ClassVar[bool] = False
-    """True if a multi-key write that conflicts on one key writes none of the keys."""
-
-    @pytest.fixture
-    def storage(self) -> Storage:
-        raise NotImplementedError("subclasses provide a 'storage' fixture")
-
-    @pytest.fixture
-    def prefix(self) -> str:
-        return f"contract-{uuid.uuid4().hex}/"
-
-    async def _stored(self, storage: Storage, key: str) -> dict[str, Any] | None:
-        items = await storage.read([key], target_cls=ContractItem)
-        return items[key].data if key in items else None
+    The tests on key shapes, large documents and racing writers come from the base classes.
+    """
 
     # -- reading and writing -----------------------------------------------------------------
 
@@ -130,8 +102,8 @@ class StorageContractTests:
         self, storage: Storage, prefix: str
     ) -> None:
         await storage.write({prefix + "doc": ContractItem({"v": 1})})
-        items = await storage.read([prefix + "doc"], target_cls=_OtherItem)
-        assert type(items[prefix + "doc"]) is _OtherItem
+        items = await storage.read([prefix + "doc"], target_cls=OtherItem)
+        assert type(items[prefix + "doc"]) is OtherItem
         assert items[prefix + "doc"].data == {"v": 1}
 
     async def test_unconditional_writes_are_last_writer_wins(

@@ -1,0 +1,17 @@
+"""BlobStorage on a real Azurite server against the shared storage contract of hosting-core."""
+
+from __future__ import annotations
+
+import pytest
+
+from microsoft_agents.hosting.core.storage import Storage
+from microsoft_agents.hosting.core.storage.storage_contract import StorageContractTests
+from microsoft_agents.storage.blob import BlobStorage
+
+
+class TestBlobStorageContract(StorageContractTests):
+    atomic_multi_key_writes = False  # each key is its own blob, written independently
+
+    @pytest.fixture
+    def storage(self, blob_storage: BlobStorage) -> Storage:
+        return blob_storage
