@@ -1,8 +1,9 @@
 """Virtual environments of the echo benchmark (``echo_bench.py``), standard library only.
 
 ``.bench/echo-ours`` gets the distributions built from ``libraries/`` (regular, non-editable
-installs, reinstalled when their sources change); ``.bench/echo-published`` gets the
-published 1.9.0 packages pinned to the same aiohttp and pydantic. A failed step raises
+installs, reinstalled when their sources change); ``.bench/echo-ours-asgi`` the same plus
+``microsoft-agents-hosting-fastapi``, uvicorn and httptools; ``.bench/echo-published`` gets
+the published 1.9.0 packages pinned to the same aiohttp and pydantic. A failed step raises
 :class:`SetupError` with the command, the tail of its output and a hint.
 """
 
@@ -29,6 +30,9 @@ OUR_DISTS = [
         "microsoft-agents-hosting-aiohttp",
     )
 ]
+# The ASGI stack: our distributions plus the FastAPI host, served by uvicorn (C HTTP parser).
+OUR_ASGI_DISTS = [*OUR_DISTS, REPO / "libraries" / "microsoft-agents-hosting-fastapi"]
+ASGI_SERVER_REQUIREMENTS = ["uvicorn", "httptools"]
 PUBLISHED_VERSION = "1.9.0"
 PUBLISHED_REQUIREMENTS = [
     f"microsoft-agents-hosting-aiohttp=={PUBLISHED_VERSION}",
@@ -46,6 +50,12 @@ PROBES = {
         "from microsoft_agents.hosting.core import AgentApplication, MemoryStorage, TurnState\n"
         "CloudAdapter()\n"
     ),
+    "ours-asgi": (
+        "from microsoft_agents.hosting.fastapi import CloudAdapter, start_agent_process,"
+        " JwtAuthorizationMiddleware\n"
+        "import fastapi, uvicorn, httptools\n"
+        "CloudAdapter()\n"
+    ),
     "published": (
         "from microsoft_agents.hosting.aiohttp import CloudAdapter, start_agent_process,"
         " jwt_authorization_middleware\n"
@@ -57,7 +67,13 @@ VERSIONS_CODE = (
     "import json, sys, importlib.metadata as m\n"
     "names = ['aiohttp', 'pydantic', 'microsoft-agents-activity',"
     " 'microsoft-agents-hosting-core', 'microsoft-agents-hosting-aiohttp']\n"
+    "extra = ['microsoft-agents-hosting-fastapi', 'fastapi', 'starlette', 'uvicorn', 'httptools']\n"
     "out = {n: m.version(n) for n in names}\n"
+    "for n in extra:\n"
+    "    try:\n"
+    "        out[n] = m.version(n)\n"
+    "    except m.PackageNotFoundError:\n"
+    "        pass\n"
     "out['python'] = '%d.%d' % sys.version_info[:2]\n"
     "print(json.dumps(out))\n"
 )
@@ -168,10 +184,10 @@ def create_venv(env: Path) -> None:
         ) from error
 
 
-def source_digest() -> str:
-    """A hash of our distributions' sources, to know when ``echo-ours`` must be reinstalled."""
+def source_digest(dists: list[Path]) -> str:
+    """A hash of ``dists``' sources, to know when an environment must be reinstalled."""
     digest = hashlib.sha256()
-    for dist in OUR_DISTS:
+    for dist in dists:
         files = [dist / "pyproject.toml", *sorted((dist / "src").rglob("*"))]
         for path in files:
             if path.is_file() and "__pycache__" not in path.parts:
@@ -180,14 +196,24 @@ def source_digest() -> str:
     return digest.hexdigest()
 
 
-def prepare_ours(env: Path, rebuild: bool) -> dict[str, Any]:
-    """Install our distributions (non-editable) into ``env``; return the versions found."""
-    log("[ours] checking the environment")
-    missing = [dist for dist in OUR_DISTS if not (dist / "pyproject.toml").exists()]
+def prepare_ours(
+    env: Path, rebuild: bool, stack: str = "ours", pins: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Install our distributions (non-editable) into ``env``; return the versions found.
+
+    ``stack`` is ``ours`` (the aiohttp host) or ``ours-asgi`` (the FastAPI host, uvicorn);
+    ``pins`` fixes versions of third-party packages (the ASGI stack gets the aiohttp and
+    pydantic of ``echo-ours``).
+    """
+    log(f"[{stack}] checking the environment")
+    our_dists = OUR_ASGI_DISTS if stack == "ours-asgi" else OUR_DISTS
+    extra = ASGI_SERVER_REQUIREMENTS if stack == "ours-asgi" else []
+    extra = [*extra, *(f"{name}=={version}" for name, version in (pins or {}).items())]
+    missing = [dist for dist in our_dists if not (dist / "pyproject.toml").exists()]
     if missing:
         raise SetupError(f"missing distributions: {', '.join(str(d) for d in missing)}")
-    digest = source_digest()
-    found = None if rebuild else probe(env, "ours")
+    digest = source_digest(our_dists) + ("|" + ",".join(extra) if extra else "")
+    found = None if rebuild else probe(env, stack)
     if found is not None and read_state(env).get("source") == digest:
         log(f"  reusing it (aiohttp {found['aiohttp']}, pydantic {found['pydantic']})")
     else:
@@ -195,19 +221,20 @@ def prepare_ours(env: Path, rebuild: bool) -> dict[str, Any]:
             create_venv(env)
         else:
             log("  sources changed since the last install (or it did not import): reinstalling")
-        dists = [str(dist) for dist in OUR_DISTS]
+        dists = [str(dist) for dist in our_dists]
+        where = f".bench/echo-{stack}"
         pip_install(
             env,
             ["--force-reinstall", "--no-deps", *dists],
-            "installing our distributions into .bench/echo-ours",
+            f"installing our distributions into {where}",
         )
-        pip_install(env, dists, "installing the dependencies of .bench/echo-ours")
-        found = probe(env, "ours")
+        pip_install(env, [*dists, *extra], f"installing the dependencies of {where}")
+        found = probe(env, stack)
         if found is None:
             raise SetupError(
-                "our distributions were installed into .bench/echo-ours but the echo server's"
+                f"our distributions were installed into {where} but the echo server's"
                 " imports fail there (an anonymous CloudAdapter() is needed):\n"
-                + probe_error(env, "ours")
+                + probe_error(env, stack)
             )
         write_state(env, {"source": digest})
     return found

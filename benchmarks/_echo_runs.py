@@ -236,15 +236,22 @@ def area(frame: str) -> str:
     text = frame_name(frame)
     for needle, label in (
         ("microsoft_agents/hosting/aiohttp", "microsoft_agents.hosting.aiohttp"),
+        ("microsoft_agents/hosting/fastapi", "microsoft_agents.hosting.fastapi"),
         ("microsoft_agents/hosting/core", "microsoft_agents.hosting.core"),
         ("microsoft_agents/activity", "microsoft_agents.activity"),
         ("microsoft_agents/", "microsoft_agents (other)"),
         ("_echo_server.py", "the echo agent itself"),
+        ("_echo_server_asgi.py", "the echo agent itself"),
         ("pydantic", "pydantic"),
         ("opentelemetry/", "opentelemetry"),
         ("aiohttp/", "aiohttp"),
         ("multidict", "aiohttp"),
         ("yarl", "aiohttp"),
+        ("fastapi/", "fastapi"),
+        ("starlette/", "starlette"),
+        ("uvicorn/", "uvicorn"),
+        ("httptools", "uvicorn"),
+        ("anyio/", "anyio"),
     ):
         if needle in text:
             return label

@@ -6,14 +6,18 @@ Usage::
     python3 benchmarks/echo_bench.py --quick     # 1 round, 3 s measured per scenario
     python3 benchmarks/echo_bench.py --json      # machine-readable results on stdout
     python3 benchmarks/echo_bench.py --profile   # also sample the servers with py-spy
+    python3 benchmarks/echo_bench.py --stack both  # the aiohttp stacks only (no ours-asgi)
 
-The same agent (``_echo_server.py``) runs on both stacks, each in its own virtual
+The same agent (``_echo_server.py``) runs on both aiohttp stacks, each in its own virtual
 environment under ``<repo>/.bench/``: ``echo-ours`` gets the distributions built from
 ``libraries/`` (regular, non-editable installs) and ``echo-published`` gets
 ``microsoft-agents-hosting-aiohttp==1.9.0`` with ``microsoft-agents-authentication-msal==1.9.0``,
-pinned to the same pydantic and aiohttp. The server is pinned to CPU 0; the load generator
-(``_load.py``) and the loopback connector stand-in (``_connector_standin.py``) run in their
-own processes on CPU 1. Two scenarios are measured:
+pinned to the same pydantic and aiohttp. A third stack, ``ours-asgi``, serves the same agent
+from our FastAPI host under uvicorn (``_echo_server_asgi.py``, environment
+``echo-ours-asgi``); it is reported next to the others but is not part of the verdict. The
+server is pinned to CPU 0; the load generator (``_load.py``) and the loopback connector
+stand-in (``_connector_standin.py``) run in their own processes on CPU 1. Two scenarios are
+measured:
 
 * S1: message activities with ``deliveryMode: expectReplies`` (the reply comes back in the
   ``200`` response body);
@@ -60,8 +64,10 @@ from _echo_runs import (
 )
 
 SERVER = BENCH_DIR / "_echo_server.py"
+SERVER_ASGI = BENCH_DIR / "_echo_server_asgi.py"
 STANDIN = BENCH_DIR / "_connector_standin.py"
-STACKS = ("ours", "published")
+STACKS = ("ours", "published")  # the verdict compares these two
+ASGI = "ours-asgi"  # our FastAPI host under uvicorn, reported alongside
 TARGET = 5.0
 
 
@@ -95,7 +101,7 @@ def measure(
                 command = [
                     str(venv_python(envs[stack])),
                     "-I",
-                    str(SERVER),
+                    str(SERVER_ASGI if stack == ASGI else SERVER),
                     "--stack",
                     stack,
                     "--port",
@@ -182,10 +188,11 @@ def measure(
 # -- reporting -------------------------------------------------------------------------------
 
 
-def ratios(summary: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+def ratios(summary: dict[str, Any], stack: str = "ours") -> dict[str, dict[str, float | None]]:
+    """``stack`` against the published one, per scenario (above 1: ``stack`` is better)."""
     out: dict[str, dict[str, float | None]] = {}
     for scenario in SCENARIOS:
-        ours, theirs = summary["ours"][scenario], summary["published"][scenario]
+        ours, theirs = summary[stack][scenario], summary["published"][scenario]
 
         def divide(a: float | None, b: float | None) -> float | None:
             return a / b if a and b else None
@@ -222,6 +229,15 @@ def print_tables(
         found = versions[stack]
         if stack == "bare":
             print(f"bare: aiohttp {found['aiohttp']} alone, no SDK (a floor, not compared)")
+            continue
+        if stack == ASGI:
+            print(
+                f"{stack}: hosting-fastapi {found.get('microsoft-agents-hosting-fastapi')},"
+                f" hosting-core {found['microsoft-agents-hosting-core']},"
+                f" fastapi {found.get('fastapi')}, starlette {found.get('starlette')},"
+                f" uvicorn {found.get('uvicorn')} (httptools {found.get('httptools')}),"
+                f" pydantic {found['pydantic']}"
+            )
             continue
         print(
             f"{stack}: hosting-aiohttp {found['microsoft-agents-hosting-aiohttp']},"
@@ -302,7 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--rebuild", action="store_true", help="recreate both environments")
     parser.add_argument(
-        "--stack", choices=("both", *STACKS), default="both", help="measure one stack only"
+        "--stack",
+        choices=("all", "both", *STACKS, ASGI),
+        default="all",
+        help="all: ours, published and ours-asgi; both: ours and published; or one stack only",
     )
     parser.add_argument(
         "--floor",
@@ -329,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     args.rounds = args.rounds or (1 if args.quick else 2)
     args.duration = args.duration or (3.0 if args.quick else 10.0)
     args.warmup = args.warmup if args.warmup is not None else (1.0 if args.quick else 3.0)
-    stacks = STACKS if args.stack == "both" else (args.stack,)
+    stacks = {"all": (*STACKS, ASGI), "both": STACKS}.get(args.stack, (args.stack,))
     envs = {stack: STATE_DIR / f"echo-{stack}" for stack in stacks}
     if args.floor:
         # aiohttp alone, run by the interpreter of the first environment (same aiohttp).
@@ -345,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
             pins = {}
         if "published" in envs:
             versions["published"] = prepare_published(envs["published"], pins, args.rebuild)
+        if ASGI in envs:
+            versions[ASGI] = prepare_ours(envs[ASGI], args.rebuild, stack=ASGI, pins=pins)
         py_spy = prepare_py_spy(next(iter(envs.values()))) if args.profile else None
         if "bare" in envs:
             versions["bare"] = dict(versions[stacks[0]])
@@ -361,9 +382,13 @@ def main(argv: list[str] | None = None) -> int:
 
     both = "ours" in summary and "published" in summary
     ratio = ratios(summary) if both else None
+    asgi_ratio = ratios(summary, ASGI) if ASGI in summary and "published" in summary else None
     speedups = {s: (ratio[s]["rps"] or 0.0) for s in SCENARIOS} if ratio else {}
-    ours_correct = (
-        all(summary["ours"][s]["correct"] for s in SCENARIOS) if "ours" in summary else True
+    ours_correct = all(
+        summary[stack][s]["correct"]
+        for stack in ("ours", ASGI)
+        if stack in summary
+        for s in SCENARIOS
     )
     met = both and ours_correct and all(value >= TARGET for value in speedups.values())
     if args.json:
@@ -375,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
             "versions": versions,
             "results": summary,
             "ratios": ratio,
+            "ratios_asgi": asgi_ratio,
             "speedups": speedups,
             "target": TARGET,
             "target_met": met,
@@ -404,6 +430,19 @@ def main(argv: list[str] | None = None) -> int:
                 )
     if not ours_correct:
         log("our figures do not count while our server gives wrong answers")
+    if asgi_ratio is not None:
+        out = sys.stderr if args.json else sys.stdout
+        for scenario in SCENARIOS:
+            versus_ours = (
+                summary[ASGI][scenario]["rps"] / summary["ours"][scenario]["rps"]
+                if "ours" in summary and summary["ours"][scenario]["rps"]
+                else None
+            )
+            print(
+                f"{scenario} {ASGI}: {fmt(asgi_ratio[scenario]['rps'], 2)}x the published"
+                f" requests/s, {fmt(versus_ours, 2)}x ours on aiohttp (not part of the verdict)",
+                file=out,
+            )
     if not both:
         return 0 if not problems else 1
     for scenario in SCENARIOS:

@@ -62,6 +62,9 @@ else
         "skipped; install Node.js 20+ to run them" >&2
 fi
 
+echo "== Chromium for the dev chat's browser tests"
+bash scripts/setup-browser.sh >/dev/null || [[ -z "${CI:-}" ]]
+
 echo "== tests"
 TEST_DIRS=(libraries/*/tests scripts/tests test_samples)
 "$PY" -m pytest "${TEST_DIRS[@]}" "${PYTEST_ARGS[@]}"

@@ -1,7 +1,7 @@
 """The quickstart agent: echo every message and welcome new members, served over HTTP.
 
-    bash scripts/run.sh
-    .venv/bin/python test_samples/quickstart/quickstart_agent.py   # the same, once set up
+    bash scripts/run.sh     # agents-dev: the agent plus a chat page at http://127.0.0.1:3978/
+    .venv/bin/python test_samples/quickstart/quickstart_agent.py   # the agent alone
 
 It listens on http://localhost:3978/api/messages (``PORT`` changes the port). The code is the
 quickstart of the SDK's documentation. With ``CONNECTIONS__SERVICE_CONNECTION__SETTINGS__*``

@@ -217,7 +217,7 @@ async def test_auth_route_runs_when_the_turn_already_has_a_token() -> None:
     assert bool(tokens[1]) is False
 
 
-async def test_auth_route_without_a_token_reaches_the_sign_in_seam() -> None:
+async def test_auth_route_without_a_user_token_client_says_what_is_missing() -> None:
     app = App(storage=MemoryStorage(), connection_manager=Connections(), **config())
     errors: list[Exception] = []
 
@@ -227,8 +227,8 @@ async def test_auth_route_without_a_token_reaches_the_sign_in_seam() -> None:
 
     app.error(_collect(errors))
     await TestAdapter(app).process_activity("/me")
-    assert len(errors) == 1 and isinstance(errors[0], NotImplementedError)
-    assert "sign-in" in str(errors[0]) and "GRAPH" in str(errors[0])
+    assert len(errors) == 1 and isinstance(errors[0], ValueError)
+    assert "'GRAPH'" in str(errors[0]) and "user-token client" in str(errors[0])
 
 
 def _collect(errors: list[Exception]) -> Any:

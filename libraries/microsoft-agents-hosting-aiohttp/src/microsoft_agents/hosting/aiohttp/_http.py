@@ -40,9 +40,22 @@ class AiohttpRequest:
         return self._request.match_info[name]
 
     async def read_body(self, max_bytes: int) -> bytes:
-        content = self._request.content
+        request = self._request
+        declared = request.content_length
+        if (
+            declared is not None
+            and declared <= max_bytes
+            and "Content-Encoding" not in request.headers
+        ):
+            # An uncompressed body cannot be longer than declared: read it whole, in one
+            # call, unless that would trip aiohttp's own client_max_size (which streaming
+            # does not apply).
+            framework_limit = getattr(request, "client_max_size", 0)
+            if not framework_limit or declared <= framework_limit:
+                return await request.read()
+        content = request.content
         if content.at_eof():  # nothing left to stream: empty, or already read and cached
-            return await self._request.read()
+            return await request.read()
         chunks: list[bytes] = []
         size = 0
         async for chunk in content.iter_chunked(_CHUNK):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 from microsoft_agents.hosting.core import Agent
-from microsoft_agents.hosting.core.errors import error_resources
+from microsoft_agents.hosting.core.http import run_agent_process
 
 from .agent_http_adapter import AgentHttpAdapter
 
@@ -18,8 +18,4 @@ async def start_agent_process(
 
     :raises TypeError: when the adapter or the agent application is missing.
     """
-    if not adapter:
-        raise TypeError(str(error_resources.AdapterRequired))
-    if not agent_application:
-        raise TypeError(str(error_resources.AgentApplicationRequired))
-    return await adapter.process(request, agent_application)
+    return await run_agent_process(request, agent_application, adapter)

@@ -10,6 +10,8 @@ for the replies in the HTTP answer (``expectReplies``). It knows nothing about H
 from __future__ import annotations
 
 import uuid
+import weakref
+from collections.abc import Awaitable
 from typing import Any
 
 from pydantic import BaseModel
@@ -47,8 +49,21 @@ _EMULATOR = "emulator"
 _CREATE_CONVERSATION_EVENT = ActivityEventNames.create_conversation.value
 
 
+_JSON_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def dump_json_value(value: Any) -> Any:
     """``value`` with every pydantic model replaced by its wire form (by alias, set fields)."""
+    kind = type(value)
+    if kind in _JSON_LEAVES:
+        return value
+    if kind is dict:  # the common case, without a call per plain leaf
+        return {
+            key: item if type(item) in _JSON_LEAVES else dump_json_value(item)
+            for key, item in value.items()
+        }
+    if kind is list:
+        return [item if type(item) in _JSON_LEAVES else dump_json_value(item) for item in value]
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, dict):
@@ -60,6 +75,36 @@ def dump_json_value(value: Any) -> Any:
 
 def _buffers_replies(activity: Activity) -> bool:
     return activity.delivery_mode in _BUFFERED_DELIVERY
+
+
+class _UserTokenClientMaker:
+    """Makes the turn's user-token client when it is first needed.
+
+    It holds the context weakly: the context holds the client, and a reference cycle through
+    it would leave every turn's objects to the garbage collector instead of freeing them at
+    the end of the turn.
+    """
+
+    __slots__ = ("_anonymous", "_claims", "_context", "_factory")
+
+    def __init__(
+        self,
+        factory: ChannelServiceClientFactoryBase,
+        context: TurnContext,
+        claims: ClaimsIdentity,
+        anonymous: bool,
+    ) -> None:
+        self._factory = factory
+        self._context = weakref.ref(context)
+        self._claims = claims
+        self._anonymous = anonymous
+
+    def __call__(self) -> Awaitable[UserTokenClientBase]:
+        return self._factory.create_user_token_client(
+            self._context(),  # type: ignore[arg-type]  # alive while the turn runs
+            self._claims,
+            self._anonymous,
+        )
 
 
 class ChannelServiceAdapter(ChannelAdapter):
@@ -106,23 +151,22 @@ class ChannelServiceAdapter(ChannelAdapter):
             elif buffered:
                 context.buffered_reply_activities.append(activity)
             else:
-                responses.append(await self._deliver(context, activity))
+                connector = self._connector(context)
+                if activity.conversation is None or not activity.conversation.id:
+                    raise TypeError("an outgoing activity needs conversation.id")
+                conversations = connector.conversations
+                if activity.reply_to_id:
+                    response = await conversations.reply_to_activity(
+                        activity.conversation.id, activity.reply_to_id, activity
+                    )
+                else:
+                    response = await conversations.send_to_conversation(
+                        activity.conversation.id, activity
+                    )
+                responses.append(response if response is not None else ResourceResponse(id=""))
                 continue
             responses.append(ResourceResponse(id=""))
         return responses
-
-    async def _deliver(self, context: TurnContext, activity: Activity) -> ResourceResponse:
-        connector = self._connector(context)
-        if activity.conversation is None or not activity.conversation.id:
-            raise TypeError("an outgoing activity needs conversation.id")
-        conversations = connector.conversations
-        if activity.reply_to_id:
-            response = await conversations.reply_to_activity(
-                activity.conversation.id, activity.reply_to_id, activity
-            )
-        else:
-            response = await conversations.send_to_conversation(activity.conversation.id, activity)
-        return response if response is not None else ResourceResponse(id="")
 
     def _connector(self, context: TurnContext) -> ConnectorClientBase:
         connector = context.services.get(_CONNECTOR_KEY)
@@ -328,13 +372,14 @@ class ChannelServiceAdapter(ChannelAdapter):
         context = TurnContext(self, activity, claims_identity)
         context.turn_state[self.OAUTH_SCOPE_KEY] = audience
         context.turn_state[self.AGENT_IDENTITY_KEY] = claims_identity
-        factory = self._channel_service_client_factory
-        use_anonymous = self._use_anonymous(claims_identity)
-
-        async def create_user_token_client() -> UserTokenClientBase:
-            return await factory.create_user_token_client(context, claims_identity, use_anonymous)
-
-        user_token_client = LazyUserTokenClient(create_user_token_client)
+        user_token_client = LazyUserTokenClient(
+            _UserTokenClientMaker(
+                self._channel_service_client_factory,
+                context,
+                claims_identity,
+                self._use_anonymous(claims_identity),
+            )
+        )
         context.services.set(_USER_TOKEN_KEY, user_token_client)
         context.turn_state[self.USER_TOKEN_CLIENT_KEY] = user_token_client
         return context
@@ -346,8 +391,13 @@ class ChannelServiceAdapter(ChannelAdapter):
     async def _close_turn(
         self, context: TurnContext, connector: ConnectorClientBase | None
     ) -> None:
-        await close_quietly(connector, "connector client")
+        if connector is not None:
+            await close_quietly(connector, "connector client")
         user_token_client = context.turn_state.get(self.USER_TOKEN_CLIENT_KEY)
+        if user_token_client is None or (
+            type(user_token_client) is LazyUserTokenClient and not user_token_client.created
+        ):
+            return  # nothing was opened: closing would do nothing
         await close_quietly(user_token_client, "user-token client")
 
     def _turn_result(self, activity: Activity, context: TurnContext) -> InvokeResponse | None:

@@ -9,9 +9,9 @@ JSON ``{"error": ...}`` body, never a 500.
 from __future__ import annotations
 
 import logging
+import random
 import sys
 import traceback
-import uuid
 from typing import Any
 
 from yarl import URL
@@ -36,9 +36,8 @@ from .http import (
     HttpRequestProtocol,
     HttpResponse,
     HttpResponseFactory,
-    parse_activity,
-    read_json_body,
 )
+from .http._body import read_activity
 
 __all__ = ["HttpAdapterBase", "default_on_turn_error"]
 
@@ -57,6 +56,20 @@ async def default_on_turn_error(context: TurnContext, error: Exception) -> None:
     text = f"Exception caught : {error}"
     await context.send_activity(text)
     await context.send_trace_activity("OnTurnError Trace", text, _ERROR_TRACE_TYPE, "TurnError")
+
+
+_random_bits = random.getrandbits
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def _new_request_id() -> str:
+    """A random (version 4) UUID string, as ``str(uuid.uuid4())`` but about 5x cheaper.
+
+    A correlation id, not a secret: the ordinary random generator is good enough.
+    """
+    text = "%032x" % (_random_bits(128) & _UUID4_CLEAR | _UUID4_SET)
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _host_of(url: str) -> str | None:
@@ -160,7 +173,7 @@ class HttpAdapterBase(ChannelServiceAdapter):
         denied = self._check_service_url(claims, activity)
         if denied is not None:
             return denied
-        activity.request_id = str(uuid.uuid4())
+        activity.request_id = _new_request_id()
         try:
             result = await self.process_activity(claims, activity, agent.on_turn)
         except PermissionError:
@@ -172,7 +185,7 @@ class HttpAdapterBase(ChannelServiceAdapter):
 
     async def _read_activity(self, request: HttpRequestProtocol) -> Activity:
         limit = self.max_body_bytes if self.max_body_bytes is not None else sys.maxsize
-        activity = parse_activity(await read_json_body(request, max_bytes=limit))
+        activity = await read_activity(request, max_bytes=limit)
         needs_channel = activity.delivery_mode not in _BUFFERED_DELIVERY
         if needs_channel and not (activity.service_url and _is_web_url(activity.service_url)):
             raise BadRequestBody(HttpResponseFactory.bad_request(SERVICE_URL_REQUIRED))

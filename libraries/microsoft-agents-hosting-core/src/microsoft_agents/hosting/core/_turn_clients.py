@@ -42,7 +42,7 @@ class LazyUserTokenClient(UserTokenClientBase):
     def __init__(self, create: Callable[[], Awaitable[UserTokenClientBase]]) -> None:
         self._create = create
         self._client: UserTokenClientBase | None = None
-        self._lock = asyncio.Lock()
+        self._lock: asyncio.Lock | None = None  # made on first use: most turns never need it
 
     @property
     def created(self) -> bool:
@@ -52,7 +52,10 @@ class LazyUserTokenClient(UserTokenClientBase):
     async def resolve(self) -> UserTokenClientBase:
         """The real client, created now if needed."""
         if self._client is None:
-            async with self._lock:
+            lock = self._lock
+            if lock is None:
+                lock = self._lock = asyncio.Lock()
+            async with lock:
                 if self._client is None:
                     self._client = await self._create()
         return self._client

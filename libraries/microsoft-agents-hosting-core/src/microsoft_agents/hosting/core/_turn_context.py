@@ -9,6 +9,7 @@ the adapter to deliver them.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -18,6 +19,9 @@ from pydantic import BaseModel
 from microsoft_agents.activity import (
     Activity,
     ActivityTypes,
+    ChannelAccount,
+    ChannelId,
+    ConversationAccount,
     ConversationReference,
     InputHints,
     Mention,
@@ -90,6 +94,75 @@ def _clone(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _clone(item) for key, item in value.items()}
     return copy.deepcopy(value)
+
+
+class _ChainStep:
+    """Step ``index`` of an interceptor chain; calling it runs that handler (or ``last``).
+
+    Handlers receive the next step as their ``next`` callable. One small object per step,
+    without closures, so a turn leaves no reference cycle behind for the garbage collector.
+    """
+
+    __slots__ = ("_arg", "_chain", "_context", "_index", "_last")
+
+    def __init__(
+        self,
+        context: TurnContext,
+        chain: tuple[Any, ...],
+        index: int,
+        arg: object,
+        last: Callable[[], Awaitable[Any]],
+    ) -> None:
+        self._context = context
+        self._chain = chain
+        self._index = index
+        self._arg = arg
+        self._last = last
+
+    def __call__(self) -> Awaitable[Any]:
+        chain = self._chain
+        index = self._index
+        if index == len(chain):
+            return self._last()
+        following = _ChainStep(self._context, chain, index + 1, self._arg, self._last)
+        handler = chain[index]
+        return handler(self._context, self._arg, following)
+
+
+def _reply_addressing(incoming: Activity) -> dict[str, Any] | None:
+    """The fields ``apply_conversation_reference(incoming.get_conversation_reference())`` sets
+    on a new outgoing activity, or ``None`` when ``incoming`` is not an ordinary, well-formed
+    activity (then the general path builds the reference and reports any problem with it).
+    """
+    conversation = incoming.conversation
+    if type(conversation) is not ConversationAccount:
+        return None
+    channel_id = incoming.channel_id
+    sender = incoming.from_property
+    agent = incoming.recipient
+    if (
+        (channel_id is not None and type(channel_id) is not ChannelId)
+        or (sender is not None and type(sender) is not ChannelAccount)
+        or (agent is not None and type(agent) is not ChannelAccount)
+    ):
+        return None
+    fields: dict[str, Any] = {"conversation": conversation}
+    if channel_id is not None:
+        fields["channel_id"] = channel_id
+    for name, value in (
+        ("service_url", incoming.service_url),
+        ("locale", incoming.locale),
+        ("reply_to_id", None if incoming._replies_without_reply_to() else incoming.id),
+    ):
+        if value is not None:
+            if type(value) is not str or not value:
+                return None  # the reference would refuse it: let the general path say so
+            fields[name] = value
+    if agent is not None:
+        fields["from_property"] = agent
+    if sender is not None:
+        fields["recipient"] = sender
+    return fields
 
 
 class TurnContext:
@@ -218,6 +291,17 @@ class TurnContext:
             }
             if speak is not None:
                 data["speak"] = speak
+            if type(self).send_activities is _SEND_ACTIVITIES:
+                # Nobody else holds this new activity, so it is not copied first; and when the
+                # incoming activity is an ordinary one, the reply is addressed while it is
+                # built, exactly as apply_conversation_reference would address it.
+                addressing = _reply_addressing(self._activity)
+                if addressing is not None:
+                    data.update(addressing)
+                    responses = await self._intercept_and_deliver([Activity(**data)])
+                else:
+                    responses = await self._send([Activity(**data)], clone=False)
+                return responses[0] if responses else ResourceResponse()
             activity = Activity(**data)
         else:
             activity = activity_or_text
@@ -234,10 +318,13 @@ class TurnContext:
 
         Each activity is deep-copied first, so the caller's objects are never changed.
         """
+        return await self._send(activities, clone=True)
+
+    async def _send(self, activities: list[Activity], *, clone: bool) -> list[ResourceResponse]:
         reference = self._activity.get_conversation_reference()
         outgoing: list[Activity] = []
         for original in activities:
-            activity: Activity = _clone(original)
+            activity: Activity = _clone(original) if clone else original
             activity.apply_conversation_reference(reference)
             if not getattr(activity, "type", None):
                 activity.type = _MESSAGE
@@ -247,20 +334,25 @@ class TurnContext:
                 activity.id = None
             activity.__pydantic_fields_set__.discard("id")
             outgoing.append(activity)
+        return await self._intercept_and_deliver(outgoing)
 
-        async def deliver() -> list[ResourceResponse]:
-            responses = await self.adapter.send_activities(self, outgoing)
-            if not self._responded:
-                for sent in outgoing:
-                    if sent.type != _TRACE:
-                        self._responded = True
-                        break
-            return responses
-
+    async def _intercept_and_deliver(self, outgoing: list[Activity]) -> list[ResourceResponse]:
+        """Run the send interceptors over the addressed ``outgoing`` activities, then deliver."""
         if not self._on_send:
-            return await deliver()
-        result = await self._run_chain(self._on_send, outgoing, deliver)
+            return await self._deliver(outgoing)
+        deliver = functools.partial(self._deliver, outgoing)
+        result = await _ChainStep(self, tuple(self._on_send), 0, outgoing, deliver)()
         return result if result is not None else []
+
+    async def _deliver(self, outgoing: list[Activity]) -> list[ResourceResponse]:
+        """Hand ``outgoing`` to the adapter; the turn has responded once a non-trace went out."""
+        responses = await self.adapter.send_activities(self, outgoing)
+        if not self._responded:
+            for sent in outgoing:
+                if sent.type != _TRACE:
+                    self._responded = True
+                    break
+        return responses
 
     async def update_activity(self, activity: Activity) -> ResourceResponse | None:
         """Replace an activity sent earlier (``activity.id`` names it)."""
@@ -327,21 +419,8 @@ class TurnContext:
         last: Callable[[], Awaitable[_R]],
     ) -> _R:
         """Run ``handlers`` as a chain ending in ``last``; a handler continues with ``next()``."""
-        chain = tuple(handlers)
-        count = len(chain)
-
-        async def step(index: int) -> _R:
-            if index == count:
-                return await last()
-            handler = chain[index]
-
-            async def next_() -> _R:
-                return await step(index + 1)
-
-            result: _R = await handler(self, arg, next_)
-            return result
-
-        return await step(0)
+        result: _R = await _ChainStep(self, tuple(handlers), 0, arg, last)()
+        return result
 
     # -- static helpers -------------------------------------------------------------------------
 
@@ -373,3 +452,6 @@ class TurnContext:
     def get_mentions(activity: Activity) -> list[Mention]:
         """Every mention in ``activity``."""
         return activity.get_mentions()
+
+
+_SEND_ACTIVITIES = TurnContext.send_activities

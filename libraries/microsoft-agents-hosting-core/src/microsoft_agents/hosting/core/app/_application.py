@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, cast
 
 from microsoft_agents.activity import ActivityTypes
@@ -15,6 +15,7 @@ from ..telemetry import span
 from ._options import ApplicationOptions, RouteRank
 from ._routes import Route, RouteHandler, RouteSelector, StateT, _HandlerT
 from ._routing import TurnHook, _RoutingMixin
+from ._typing import TypingIndicator
 from .adaptive_card import AdaptiveCard
 from .oauth import Authorization
 
@@ -33,6 +34,7 @@ _NOT_FOR_AUTHORIZATION = frozenset(
     {"storage", "connection_manager", "authorization", "authorization_handlers", "agent_name"}
 )
 _AGENT_NAME_INVALID = re.compile(r"[^A-Za-z0-9 ._-]")
+_NO_TYPING: contextlib.AbstractAsyncContextManager[Any] = contextlib.nullcontext()
 
 
 def _configured_handler_ids(options: ApplicationOptions, kwargs: dict[str, Any]) -> list[str]:
@@ -54,14 +56,17 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
     User sign-in is optional. With ``authorization=`` that object is used; with
     ``connection_manager=`` an ``Authorization`` is built from the configuration; with
     neither the application runs without user sign-in, and only a route that declares
-    ``auth_handlers`` fails (with an ``ApplicationError`` saying what to configure).
+    ``auth_handlers`` fails (with an ``ApplicationError`` saying what to configure). A route
+    with ``auth_handlers`` runs once each handler has the user's token; until then the user
+    is asked to sign in, and the request runs again by itself when the sign-in completes.
 
     **A turn** (:meth:`on_turn`): typing indicator (``start_typing_timer``), recipient mention
     removed from message text (``remove_recipient_mention``), state created
     (``turn_state_factory`` or ``TurnState.with_storage(storage)``) and loaded,
-    ``state.temp.input`` set, ``before_turn`` hooks, file downloaders, the first matching
-    route, ``after_turn`` hooks, state saved. A hook returning ``False`` ends the turn early;
-    state is still saved.
+    ``state.temp.input`` set, the user sign-in step for message and invoke turns (it may end
+    the turn: the user is answering a sign-in), ``before_turn`` hooks, file downloaders, the
+    first matching route, ``after_turn`` hooks, state saved. A hook returning ``False`` ends
+    the turn early; state is still saved.
 
     **Errors**: any exception raised along the way goes to every ``@app.error`` handler in
     registration order (they receive ``(context, error)`` and can still send activities). With
@@ -251,15 +256,10 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
                 for handler in list(self._error_handlers):
                     await handler(context, error)
 
-    @contextlib.asynccontextmanager
-    async def _typing(self, context: TurnContext) -> AsyncIterator[None]:
+    def _typing(self, context: TurnContext) -> contextlib.AbstractAsyncContextManager[Any]:
         if not self._options.start_typing_timer or context.activity.type == ActivityTypes.typing:
-            yield
-            return
-        from ._typing import TypingIndicator
-
-        async with TypingIndicator(context, typing_options=self._options.typing):
-            yield
+            return _NO_TYPING
+        return TypingIndicator(context, typing_options=self._options.typing)
 
     async def _run_turn(self, context: TurnContext) -> None:
         activity = context.activity
@@ -271,8 +271,9 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
             activity.remove_recipient_mention()
 
         state = await self._load_state(context)
-        # The interactive sign-in flow of a later version intercepts message/invoke turns
-        # here, before any hook or route runs.
+        auth = self._auth
+        if auth is not None and await self._sign_in_intercepts(auth, context, state):
+            return
         if not await self._run_hooks(self._before_turn, context, state):
             await state.save(context)
             return
@@ -281,14 +282,33 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
         await self._run_hooks(self._after_turn, context, state)
         await state.save(context)
 
+    async def _sign_in_intercepts(
+        self, auth: Authorization, context: TurnContext, state: StateT
+    ) -> bool:
+        """The user sign-in step of a message/invoke turn (see ``Authorization``).
+
+        True when the turn was an answer to a sign-in in progress (or auto sign-in is still
+        waiting for the user): state is saved and the turn ends. A sign-in completed by this
+        turn replays the activity that started it, as a new turn in the background.
+        """
+        intercept = await auth._on_turn_auth_intercept(context, state)
+        if not intercept.consumed:
+            return False
+        await state.save(context)
+        if intercept.continuation is not None:
+            auth._continue_in_background(context, intercept.continuation, self._on_turn)
+        return True
+
     async def _load_state(self, context: TurnContext) -> StateT:
         if self._turn_state_factory is not None:
             state = self._turn_state_factory()
+            await state.load(context, self._storage)
         else:
             from .state import TurnState
 
+            # Its scopes are new and on this storage already: nothing to renew.
             state = TurnState.with_storage(self._storage)
-        await state.load(context, self._storage)
+            await state.load(context)
         state.temp.input = context.activity.text
         return cast(StateT, state)
 

@@ -73,6 +73,8 @@ class Route(Generic[StateT]):
     async def matches(self, context: TurnContext) -> bool:
         """Run the selector (sync or async) for this turn."""
         result = self.selector(context)
+        if result is True or result is False:  # most selectors are plain functions
+            return result
         if inspect.isawaitable(result):
             result = await result
         return bool(result)
@@ -108,6 +110,15 @@ class _RouteList(Generic[StateT]):
     async def first_match(self, context: TurnContext) -> Route[StateT] | None:
         """The first route whose selector accepts the turn, or ``None``."""
         for route in self:
-            if await route.matches(context):
+            if type(route).matches is not _MATCHES:
+                matched: Any = await route.matches(context)
+            else:  # what Route.matches does, without a coroutine per route
+                matched = route.selector(context)
+                if matched is not True and matched is not False and inspect.isawaitable(matched):
+                    matched = await matched
+            if matched:
                 return route
         return None
+
+
+_MATCHES = Route.matches

@@ -14,12 +14,15 @@ is logged and otherwise ignored.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import contextvars
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from microsoft_agents.activity import (
     Activity,
@@ -98,7 +101,7 @@ class TypingIndicator:
         interval_seconds: float | None = None,
         typing_options: TypingOptions | None = None,
     ) -> None:
-        options = typing_options if typing_options is not None else TypingOptions()
+        options = typing_options if typing_options is not None else _DEFAULT_OPTIONS
         strategy = options.get_strategy_for_channel(context.activity.channel_id)
         interval = (
             float(interval_seconds) if interval_seconds is not None else strategy.interval_ms / 1000
@@ -108,7 +111,11 @@ class TypingIndicator:
         self._context = context
         self._initial_delay = max(strategy.initial_delay_ms, 0) / 1000
         self._interval = interval
+        self._wait: _DelayQueue | None = None
+        self._ticket = 0
+        self._vars: contextvars.Context | None = None
         self._task: asyncio.Task[None] | None = None
+        self._started = False
         self._stopped = False
         self._hooked = False
 
@@ -125,22 +132,36 @@ class TypingIndicator:
     @property
     def running(self) -> bool:
         """Whether the indicator is started and not yet stopped."""
-        return self._task is not None and not self._stopped
+        return self._started and not self._stopped
 
     # -- lifecycle ------------------------------------------------------------------------------
 
     def start(self) -> None:
         """Start the timer (no effect when already started or stopped)."""
-        if self._task is not None or self._stopped:
+        if self._started or self._stopped:
             return
+        self._started = True
         self._hook_context()
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        # Most turns answer within the initial delay. Rather than a task (or a timer) per
+        # turn that is almost always cancelled, the indicator waits in a queue shared by the
+        # event loop's indicators of the same delay; the task exists only once typing is due.
+        self._vars = contextvars.copy_context()
+        self._wait = _DelayQueue.of(asyncio.get_running_loop(), self._initial_delay)
+        self._ticket = self._wait.add(self)
 
     def stop(self) -> None:
         """Stop sending typing activities (an in-flight send is abandoned)."""
+        if self._stopped:
+            return
         self._stopped = True
+        self._vars = None
+        wait = self._wait
+        if wait is not None:
+            self._wait = None
+            wait.remove(self._ticket)
         if self._task is not None and not self._task.done():
             self._task.cancel()
+        self._unhook_context()
 
     async def aclose(self) -> None:
         """Stop and wait until the timer task has finished."""
@@ -164,8 +185,15 @@ class TypingIndicator:
 
     # -- the timer ------------------------------------------------------------------------------
 
+    def _due(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The initial delay is over: send typing activities from now on."""
+        self._wait = None
+        variables, self._vars = self._vars, None
+        if not self._stopped and variables is not None:
+            # In the context the indicator was started in, as a task created by start() was.
+            self._task = variables.run(loop.create_task, self._run())
+
     async def _run(self) -> None:
-        await asyncio.sleep(self._initial_delay)
         while not self._stopped:
             await self._send_typing()
             await asyncio.sleep(self._interval)
@@ -187,25 +215,133 @@ class TypingIndicator:
         if self._hooked:
             return
         self._hooked = True
-        self._context.on_send_activities(self._on_send)
-        self._context.on_update_activity(self._on_change)
-        self._context.on_delete_activity(self._on_change)
+        context = self._context
+        context.on_send_activities(self._on_send)
+        context.on_update_activity(self._on_change)
+        context.on_delete_activity(self._on_change)
 
-    async def _on_send(
+    def _unhook_context(self) -> None:
+        """Leave the turn's interceptor chains: once stopped, the hooks have nothing to do."""
+        if not self._hooked:
+            return
+        self._hooked = False
+        # Bound methods compare equal when they bind the same function to the same object.
+        context = self._context
+        _discard(context._on_send, self._on_send)
+        on_change = self._on_change
+        _discard(context._on_update, on_change)
+        _discard(context._on_delete, on_change)
+
+    # The hooks only look and pass on: plain functions handing back the rest of the chain's
+    # awaitable cost less than coroutines that await it.
+
+    def _on_send(
         self,
         context: TurnContext,
         activities: list[Activity],
         next_handler: Callable[[], Awaitable[list[ResourceResponse]]],
-    ) -> list[ResourceResponse]:
-        if not self._stopped and any(_ends_typing(a) for a in activities):
-            self.stop()
-        return await next_handler()
+    ) -> Awaitable[list[ResourceResponse]]:
+        if not self._stopped:
+            for activity in activities:
+                if _ends_typing(activity):
+                    self.stop()
+                    break
+        return next_handler()
 
-    async def _on_change(
+    def _on_change(
         self, context: TurnContext, target: Any, next_handler: Callable[[], Awaitable[Any]]
-    ) -> Any:
+    ) -> Awaitable[Any]:
         self.stop()
-        return await next_handler()
+        return next_handler()
+
+
+def _discard(handlers: list[Any], hook: Any) -> None:
+    if hook in handlers:
+        handlers.remove(hook)
+
+
+_DEFAULT_OPTIONS = TypingOptions()  # never handed out, so never changed
+
+
+class _DelayQueue:
+    """The indicators of one event loop waiting for the same initial delay, in start order.
+
+    Their deadlines (start time + delay) therefore come in order too: a single timer for the
+    earliest one serves the whole queue. Stopping an indicator only forgets it (O(1)); its
+    ``(deadline, ticket)`` entry is dropped when the timer reaches it.
+    """
+
+    __slots__ = ("__weakref__", "_delay", "_entries", "_loop", "_next_ticket", "_timer", "_waiting")
+
+    _queues: ClassVar[
+        weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[float, _DelayQueue]]
+    ] = weakref.WeakKeyDictionary()
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, delay: float) -> None:
+        self._loop = loop
+        self._delay = delay
+        self._entries: collections.deque[tuple[float, int]] = collections.deque()
+        self._waiting: dict[int, TypingIndicator] = {}
+        self._next_ticket = 0
+        self._timer: asyncio.TimerHandle | None = None
+
+    # The queues of the loop used last, found without hashing a new weak reference.
+    _last: ClassVar[
+        tuple[weakref.ReferenceType[asyncio.AbstractEventLoop], dict[float, _DelayQueue]] | None
+    ] = None
+
+    @classmethod
+    def of(cls, loop: asyncio.AbstractEventLoop, delay: float) -> _DelayQueue:
+        """The queue of ``loop`` for ``delay`` seconds."""
+        last = cls._last
+        if last is not None and last[0]() is loop:
+            queues = last[1]
+        else:
+            found = cls._queues.get(loop)
+            if found is None:
+                found = cls._queues[loop] = {}
+            queues = found
+            cls._last = (weakref.ref(loop), queues)
+        queue = queues.get(delay)
+        if queue is None:
+            queue = queues[delay] = cls(loop, delay)
+        return queue
+
+    def add(self, indicator: TypingIndicator) -> int:
+        """Wait ``delay`` seconds from now, then call ``indicator._due``; returns a ticket."""
+        ticket = self._next_ticket = self._next_ticket + 1
+        deadline = self._loop.time() + self._delay
+        self._entries.append((deadline, ticket))
+        self._waiting[ticket] = indicator
+        if self._timer is None:
+            self._arm(deadline)
+        return ticket
+
+    def remove(self, ticket: int) -> None:
+        """Forget the indicator of ``ticket`` (no effect once it was called)."""
+        self._waiting.pop(ticket, None)
+
+    def _arm(self, deadline: float) -> None:
+        # A fresh context: the timer must not keep the variables of whichever turn armed it.
+        self._timer = self._loop.call_at(deadline, self._fire, context=contextvars.Context())
+
+    def _fire(self) -> None:
+        self._timer = None
+        now = self._loop.time()
+        entries, waiting = self._entries, self._waiting
+        while entries:
+            deadline, ticket = entries[0]
+            if ticket not in waiting:
+                entries.popleft()
+            elif deadline <= now:
+                entries.popleft()
+                try:
+                    waiting.pop(ticket)._due(self._loop)
+                except Exception:  # never leave the other indicators without a timer
+                    logger.warning("starting a typing indicator failed", exc_info=True)
+            else:
+                self._arm(deadline)
+                return
 
 
 def _ends_typing(activity: Activity) -> bool:

@@ -32,6 +32,7 @@ __all__ = [
     "TokenArg",
     "TokenSource",
     "dump_model",
+    "encode_model",
     "require_args",
 ]
 
@@ -51,11 +52,50 @@ _TOKEN_FIELD = re.compile(
 )
 
 
+_DEFAULT_RETRY = RetryPolicy()  # frozen: one instance serves every endpoint
+_JOINPATH_SPECIAL = frozenset({"", ".", ".."})  # joinpath drops or resolves these
+
+
+def _url_prefix(base: URL) -> str | None:
+    """The text that joined path segments can be appended to, when it parses back to ``base``.
+
+    ``None`` for a base that normalises differently as text (an explicit default port, a
+    query or fragment...): those take ``URL.joinpath``.
+    """
+    if base.query_string or base.fragment or not base.raw_path.endswith("/"):
+        return None
+    text = str(base)
+    again = URL(text, encoded=True)
+    if again.raw_authority != base.raw_authority or again.raw_path != base.raw_path:
+        return None
+    return text
+
+
 def dump_model(model: BaseModel, *, exclude_none: bool = False) -> Any:
     """The JSON wire form of ``model``: by alias, unset fields left out."""
     return model.model_dump(
         mode="json", by_alias=True, exclude_unset=True, exclude_none=exclude_none
     )
+
+
+def encode_model(model: BaseModel, *, exclude_none: bool = False) -> bytes:
+    """``model``'s wire form as JSON bytes: what :meth:`RestEndpoint.send` makes of
+    ``body=dump_model(model, exclude_none=...)``.
+
+    Pydantic writes the JSON directly, which takes about half the time of building the
+    Python form first. Its text matches ``json.dumps`` output except that it leaves
+    non-ASCII characters unescaped; such documents therefore take the ``json.dumps`` path.
+    """
+    data: bytes = type(model).__pydantic_serializer__.to_json(
+        model, by_alias=True, exclude_unset=True, exclude_none=exclude_none
+    )
+    if data.isascii():
+        return data
+    return _encode_json(dump_model(model, exclude_none=exclude_none))
+
+
+def _encode_json(body: Any) -> bytes:
+    return json.dumps(body, separators=(",", ":")).encode("utf-8")
 
 
 def require_args(**values: Any) -> None:
@@ -151,6 +191,7 @@ class RestEndpoint:
         self._base = URL(base_url)
         if not self._base.absolute:
             raise ValueError(f"the endpoint URL must be absolute, got {base_url!r}")
+        self._prefix = _url_prefix(self._base)
         if isinstance(session, SharedSession):
             self._shared, self._owns_shared = session, False
         elif session is not None:
@@ -163,8 +204,8 @@ class RestEndpoint:
             self._token, self._token_source = token or "", None
         else:
             self._token, self._token_source = None, token
-        self._token_lock = asyncio.Lock()
-        self._retry = retry_policy or RetryPolicy()
+        self._token_lock: asyncio.Lock | None = None  # made when a token source is awaited
+        self._retry = retry_policy or _DEFAULT_RETRY
 
     @property
     def base_uri(self) -> str:
@@ -182,12 +223,18 @@ class RestEndpoint:
     def url(self, *segments: str) -> URL:
         """The absolute URL of ``segments`` below the base URL, each segment percent-encoded."""
         encoded = [quote(str(segment), safe=_SAFE_PATH_CHARS) for segment in segments]
+        prefix = self._prefix
+        if prefix is not None and not _JOINPATH_SPECIAL.intersection(encoded):
+            # The same URL as joinpath gives, from one string: several times cheaper.
+            return URL(prefix + "/".join(encoded), encoded=True)
         return self._base.joinpath(*encoded, encoded=True)
 
     async def token(self) -> str:
         """The bearer token, resolved (once) from the token source when there is one."""
         if self._token is not None:
             return self._token
+        if self._token_lock is None:
+            self._token_lock = asyncio.Lock()
         async with self._token_lock:
             if self._token is None:
                 assert self._token_source is not None
@@ -195,12 +242,15 @@ class RestEndpoint:
         return self._token
 
     async def headers(self) -> dict[str, str]:
+        return self._headers_with(await self.token())
+
+    @staticmethod
+    def _headers_with(token: str) -> dict[str, str]:
         headers = {
             "Accept": "application/json",
             "Content-Type": "application/json",
             "User-Agent": get_product_info(),
         }
-        token = await self.token()
         if token and len(token) > 1:
             headers["Authorization"] = f"Bearer {token}"
         return headers
@@ -214,11 +264,13 @@ class RestEndpoint:
         body: Any = None,
         accept: Collection[int] = (),
         verbatim_error: bool = False,
+        encoded_body: bytes | None = None,
     ) -> RestReply:
         """Send a request with retries; return the answer.
 
         ``target`` is a URL from :meth:`url` or an absolute URL string. ``None`` query values
-        are left out. ``body`` is JSON-encoded when not ``None``. Answers outside 2xx raise
+        are left out. ``body`` is JSON-encoded when not ``None``; ``encoded_body`` is JSON
+        already encoded (see :func:`encode_model`) and sent as is. Answers outside 2xx raise
         ``aiohttp.ClientResponseError`` unless their status is in ``accept``; its message is
         the whole answer text with ``verbatim_error``, else a short redacted summary.
         Redirects are not followed (a bearer token must not travel to another host).
@@ -228,8 +280,12 @@ class RestEndpoint:
             query = {k: v for k, v in params.items() if v is not None}
             if query:
                 url = url.update_query(query)
-        data = None if body is None else json.dumps(body, separators=(",", ":")).encode("utf-8")
-        headers = await self.headers()
+        if encoded_body is not None:
+            data: bytes | None = encoded_body
+        else:
+            data = None if body is None else _encode_json(body)
+        token = self._token
+        headers = self._headers_with(token) if token is not None else await self.headers()
         attributes = {"http.request.method": method, "url.path": url.path}
         with span("agents.connector.request", **attributes):
             return await self._send_with_retries(method, url, headers, data, accept, verbatim_error)
@@ -248,7 +304,20 @@ class RestEndpoint:
         while True:
             attempt += 1
             try:
-                reply = await self._once(method, url, headers, data)
+                session = self._shared.get()
+                async with session.request(
+                    method, url, headers=headers, data=data, allow_redirects=False
+                ) as response:
+                    reply = RestReply(
+                        method=method,
+                        url=url,
+                        status=response.status,
+                        reason=response.reason or "",
+                        headers=response.headers,
+                        body=await response.read(),
+                        request_info=response.request_info,
+                        history=response.history,
+                    )
             except (aiohttp.ClientError, asyncio.TimeoutError) as error:
                 if attempt >= policy.max_attempts or not policy.retries_error(method, error):
                     raise
@@ -271,25 +340,6 @@ class RestEndpoint:
                 method, url.path, reply.status, wait, attempt + 1, policy.max_attempts,
             )  # fmt: skip
             await asyncio.sleep(wait)
-
-    async def _once(
-        self, method: str, url: URL, headers: dict[str, str], data: bytes | None
-    ) -> RestReply:
-        session = self._shared.get()
-        async with session.request(
-            method, url, headers=headers, data=data, allow_redirects=False
-        ) as response:
-            payload = await response.read()
-            return RestReply(
-                method=method,
-                url=url,
-                status=response.status,
-                reason=response.reason or "",
-                headers=response.headers,
-                body=payload,
-                request_info=response.request_info,
-                history=response.history,
-            )
 
     async def close(self) -> None:
         """Close the session if this endpoint created it; a shared session stays open."""

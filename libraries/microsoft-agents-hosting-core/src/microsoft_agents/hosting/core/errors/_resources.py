@@ -89,6 +89,47 @@ class ErrorResources:
     RouteSelectorAndHandlerRequired = ErrorMessage(
         "add_route() needs both a selector and a handler.", -63306
     )
+    # -- user sign-in (-63400 ..) --
+    # {0}: the handler id
+    OAuthConnectionNameMissing = ErrorMessage(
+        "Sign-in handler {0!r} has no OAuth connection: set "
+        "AGENTAPPLICATION__USERAUTHORIZATION__HANDLERS__{0}__SETTINGS__"
+        "AZUREBOTOAUTHCONNECTIONNAME to the name of the OAuth connection of the Azure Bot.",
+        -63400,
+    )
+    # {0}: the handler id, {1}: what is missing
+    SignInPrerequisitesMissing = ErrorMessage(
+        "Sign-in handler {0!r} cannot sign the user in; this turn lacks {1}. User sign-in "
+        "needs an authenticated channel request (configure CONNECTIONS__SERVICE_CONNECTION; "
+        "anonymous mode has no app id) from an identified user.",
+        -63401,
+    )
+    # -- agent-to-agent (-63500 ..) --
+    # {0}: the called agent's app id, {1}: its endpoint, {2}: what went wrong
+    AgentUnreachable = ErrorMessage(
+        "Could not reach agent {0!r} at {1} ({2}). Check that the agent is running and that "
+        "its endpoint is right; the activity was not delivered.",
+        -63500,
+    )
+    # {0}: the called agent's app id, {1}: its endpoint, {2}: the HTTP status
+    AgentServerError = ErrorMessage(
+        "Agent {0!r} at {1} answered HTTP {2}: it failed while handling the activity. Look "
+        "at that agent's logs; error.status and error.body hold its answer.",
+        -63501,
+    )
+    # {0}: the missing argument
+    AgentChannelArgumentMissing = ErrorMessage("post_activity needs {0}; none was given.", -63502)
+    # {0}: the conversation id
+    AgentConversationUnknown = ErrorMessage(
+        "Agent conversation {0!r} is not one this agent started, or it has ended; the "
+        "activity is refused.",
+        -63503,
+    )
+    # {0}: the conversation id, {1}: the app id of the agent that answered
+    AgentConversationWrongAgent = ErrorMessage(
+        "Agent conversation {0!r} belongs to another agent; {1!r} may not answer in it.",
+        -63504,
+    )
     InvalidConfiguration = ErrorMessage("Invalid configuration: {0}", -66000)
 
 

@@ -5,6 +5,7 @@ A host adapts its framework to :class:`HttpRequestProtocol` and back from
 
 * ``HttpAdapterBase.process_request`` (in ``microsoft_agents.hosting.core``) answers the
   messaging endpoint (``POST /api/messages``);
+* :func:`run_agent_process` is the body of every host's ``start_agent_process``;
 * :class:`ChannelServiceRoutes` answers the channel-service API; hosts mount
   :data:`CHANNEL_SERVICE_ROUTES` in order and forward to :meth:`ChannelServiceRoutes.handle`.
 
@@ -12,6 +13,7 @@ Request bodies are read with a size limit and parsed here (:func:`read_json_body
 :func:`parse_activity`), so bad input gets the same 4xx JSON answer on every host.
 """
 
+from ._agent_process import AgentRequestProcessor, run_agent_process
 from ._body import (
     ACTIVITY_REQUIRED_FIELDS_MESSAGE,
     DEFAULT_MAX_BODY_BYTES,
@@ -45,6 +47,7 @@ __all__ = [
     "INVALID_JSON_MESSAGE",
     "INVALID_TOKEN_MESSAGE",
     "JSON_CONTENT_TYPE",
+    "AgentRequestProcessor",
     "BadRequestBody",
     "ChannelServiceRoute",
     "ChannelServiceRoutes",
@@ -58,4 +61,5 @@ __all__ = [
     "parse_activity",
     "parse_model",
     "read_json_body",
+    "run_agent_process",
 ]

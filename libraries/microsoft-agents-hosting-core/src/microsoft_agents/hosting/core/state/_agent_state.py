@@ -48,13 +48,26 @@ def _from_json(value: Any, target_cls: type[Any]) -> Any:
     return value
 
 
+# One encoder for every fingerprint: ``json.dumps`` with options builds a new one per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=repr)
+
+
+def _hash_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _fingerprint(document: JSON) -> str:
     """A hash of a serialised state document, to tell whether it changed."""
+    if not document:
+        return _EMPTY_FINGERPRINT  # most scopes of most turns hold nothing
     try:
-        text = json.dumps(document, sort_keys=True, separators=(",", ":"), default=repr)
+        text = _CANONICAL.encode(document)
     except (TypeError, ValueError):  # keys that cannot be sorted together, cycles...
         text = repr(document)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _hash_text(text)
+
+
+_EMPTY_FINGERPRINT = _hash_text(_CANONICAL.encode({}))
 
 
 class _StateDocument(StoreItem):
@@ -84,7 +97,7 @@ class _CachedState:
     def __init__(self, values: dict[str, Any], e_tag: str | None) -> None:
         self.values = values
         self.e_tag = e_tag
-        self.saved_hash = _fingerprint(self.serialise())
+        self.saved_hash = _fingerprint(self.serialise()) if values else _EMPTY_FINGERPRINT
 
     def serialise(self) -> JSON:
         return {name: _to_json(value) for name, value in self.values.items()}
@@ -154,13 +167,22 @@ class AgentState(ABC):
 
     async def load(self, turn_context: TurnContext, force: bool = False) -> None:
         """Read this scope for the turn, unless it is already loaded (or ``force``)."""
-        cached = turn_context.turn_state.get(self._context_service_key)
-        if isinstance(cached, _CachedState) and not force:
-            self._cached = cached
+        if not force and self._adopt_loaded(turn_context):
             return
         key = self.get_storage_key(turn_context)
         items = await self._storage.read([key], target_cls=_StateDocument)
-        document = items.get(key)
+        self._set_loaded(turn_context, items.get(key))
+
+    def _adopt_loaded(self, turn_context: TurnContext) -> bool:
+        """Use the values this turn already loaded for the scope, if any."""
+        cached = turn_context.turn_state.get(self._context_service_key)
+        if isinstance(cached, _CachedState):
+            self._cached = cached
+            return True
+        return False
+
+    def _set_loaded(self, turn_context: TurnContext, document: _StateDocument | None) -> None:
+        """Start the turn with ``document`` as read from storage (``None``: not stored)."""
         if document is None:
             cached = _CachedState({}, ETAG_CREATE_ONLY)
         else:
@@ -184,11 +206,13 @@ class AgentState(ABC):
         cache = self._cache_of(turn_context)
         if cache is None:
             return None
-        snapshot = copy.deepcopy(cache.serialise())
-        fingerprint = _fingerprint(snapshot)
+        if not force and not cache.values and cache.saved_hash == _EMPTY_FINGERPRINT:
+            return None  # empty, and stored (or never stored) as empty
+        serialised = cache.serialise()
+        fingerprint = _fingerprint(serialised)
         if not force and fingerprint == cache.saved_hash:
             return None
-        document = _StateDocument(snapshot)
+        document = _StateDocument(copy.deepcopy(serialised))
         document.e_tag = cache.e_tag
         return _PendingSave(cache, self.get_storage_key(turn_context), document, fingerprint)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["AuthHandler"]
@@ -67,3 +68,26 @@ class AuthHandler:
             f"abs_oauth_connection_name={self.abs_oauth_connection_name!r}, "
             f"obo_connection_name={self.obo_connection_name!r}, scopes={self.scopes!r})"
         )
+
+
+_FALSE_WORDS = frozenset({"", "0", "false", "no", "off", "none"})
+
+
+def _flag(value: Any) -> bool:
+    """A configuration switch: booleans as-is, strings unless they read as "off"."""
+    if isinstance(value, str):
+        return value.strip().lower() not in _FALSE_WORDS
+    return bool(value)
+
+
+def _handlers_from_config(config: Mapping[str, Any]) -> dict[str, AuthHandler]:
+    handlers: dict[str, AuthHandler] = {}
+    for handler_id, entry in (config.get("HANDLERS") or {}).items():
+        entry = entry if isinstance(entry, Mapping) else {}
+        settings = dict(entry.get("SETTINGS") or {})
+        settings.pop("name", None)
+        settings.pop("auth_type", None)
+        handlers[handler_id] = AuthHandler(
+            name=handler_id, auth_type=entry.get("TYPE", "") or "", **settings
+        )
+    return handlers

@@ -217,7 +217,7 @@ class Proactive(Generic[StateT]):
     async def _signed_in(self, context: TurnContext, handler_ids: list[str]) -> bool:
         auth = self._app._auth
         for handler_id in handler_ids:
-            token = await auth.get_token(context, handler_id) if auth is not None else None
+            token = await auth._get_token_silently(context, handler_id) if auth else None
             if token:
                 continue
             message = (

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from typing_extensions import Self
 
 from ...errors import error_resources
 from ...state import AgentState, UserState
-from ...state._agent_state import _PendingSave
+from ...state._agent_state import _PendingSave, _StateDocument
 from ...storage import Storage
 from ...storage.storage import _run_all
 from ._scopes import ConversationState, TempState
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["TurnState"]
 
 _ScopeT = TypeVar("_ScopeT", bound=AgentState)
+_STANDARD_LOAD = AgentState.load
+_TEMP_LOAD = TempState.load
 
 
 def _scope_name(agent_state: AgentState) -> str:
@@ -166,20 +169,20 @@ class TurnState:
         temp scope starts empty (scopes of custom subclasses are kept as they are).
         """
         if storage is not None:
-            self._renew(ConversationState, lambda: ConversationState(storage))
-            self._renew(UserState, lambda: UserState(storage))
-        self._renew(TempState, TempState)
-        await _run_all(scope.load(context) for scope in list(self._scopes.values()))
+            self._renew(ConversationState, storage)
+            self._renew(UserState, storage)
+        self._renew(TempState, None)
+        await _load_scopes(context, list(self._scopes.values()))
         return self
 
-    def _renew(self, scope_type: type[AgentState], factory: Callable[[], AgentState]) -> None:
+    def _renew(self, scope_type: type[AgentState], storage: Storage | None) -> None:
         """Replace the standard scope of ``scope_type``, or add it if the turn state has no
         scope of that type at all (a custom subclass stands in for it)."""
         name = TempState.SCOPE_NAME if scope_type is TempState else scope_type.__name__
         if type(self._scopes.get(name)) is scope_type or not any(
             isinstance(scope, scope_type) for scope in self._scopes.values()
         ):
-            self.add(factory())
+            self.add(TempState() if storage is None else scope_type(storage))  # type: ignore[call-arg]
 
     async def save(self, context: TurnContext, force: bool = False) -> None:
         """Save every changed scope (every scope if ``force``); see the class docstring for
@@ -190,6 +193,12 @@ class TurnState:
             if pending is not None:
                 batch = batches.setdefault(id(scope.storage), (scope.storage, []))
                 batch[1].append(pending)
+        if not batches:
+            return
+        if len(batches) == 1:
+            for storage, pendings in batches.values():
+                await _write_batch(storage, pendings)
+            return
         await _run_all(_write_batch(storage, pendings) for storage, pendings in batches.values())
 
     def clear(self, context: TurnContext, scope: str | None = None) -> None:
@@ -199,6 +208,74 @@ class TurnState:
             return
         for agent_state in self._scopes.values():
             agent_state.clear(context)
+
+
+async def _load_scopes(context: TurnContext, scopes: list[AgentState]) -> None:
+    """Load ``scopes`` for the turn with one ``Storage.read`` per storage.
+
+    Scopes that keep ``AgentState.load`` are read together: the keys of the scopes sharing a
+    storage go into a single read (one round trip for a remote store). Scopes with their own
+    ``load`` are loaded by it. Everything runs concurrently and runs to the end; the first
+    failure, in scope order, is raised afterwards.
+    """
+    failures: dict[int, BaseException] = {}
+    groups: dict[int, tuple[Storage, dict[str, tuple[int, AgentState]]]] = {}
+    custom: list[tuple[int, Awaitable[None]]] = []
+    for index, scope in enumerate(scopes):
+        load = type(scope).load
+        if load is _TEMP_LOAD:
+            continue  # nothing to load
+        if load is not _STANDARD_LOAD:
+            custom.append((index, scope.load(context)))
+            continue
+        if scope._adopt_loaded(context):
+            continue
+        try:
+            key = scope.get_storage_key(context)
+        except Exception as error:
+            failures[index] = error
+            continue
+        storage = scope.storage
+        keys = groups.setdefault(id(storage), (storage, {}))[1]
+        if key in keys:  # another scope on the same document reads its own copy
+            custom.append((index, scope.load(context)))
+        else:
+            keys[key] = (index, scope)
+
+    if not custom and not failures and len(groups) == 1:  # the usual case: one storage
+        for storage, keys in groups.values():
+            items = await storage.read(list(keys), target_cls=_StateDocument)
+            for key, (_index, scope) in keys.items():
+                scope._set_loaded(context, items.get(key))
+        return
+
+    async def read_group(storage: Storage, keys: dict[str, tuple[int, AgentState]]) -> None:
+        try:
+            items = await storage.read(list(keys), target_cls=_StateDocument)
+        except BaseException as error:
+            for index, _scope in keys.values():
+                failures[index] = error
+            raise
+        for key, (_index, scope) in keys.items():
+            scope._set_loaded(context, items.get(key))
+
+    async def run_custom(index: int, load: Awaitable[None]) -> None:
+        try:
+            await load
+        except BaseException as error:
+            failures[index] = error
+            raise
+
+    calls = [read_group(storage, keys) for storage, keys in groups.values()]
+    calls.extend(run_custom(index, load) for index, load in custom)
+    if len(calls) == 1:
+        with contextlib.suppress(Exception):  # recorded in failures, raised below
+            await calls[0]
+    elif calls:
+        with contextlib.suppress(Exception):
+            await _run_all(calls)
+    if failures:
+        raise failures[min(failures)]
 
 
 async def _write_batch(storage: Storage, pendings: list[_PendingSave]) -> None:

@@ -23,7 +23,7 @@ from microsoft_agents.activity import (
 )
 
 from .._bases import AttachmentsBase, ConversationsBase
-from .._rest import RestEndpoint, RestReply, dump_model, require_args
+from .._rest import RestEndpoint, RestReply, dump_model, encode_model, require_args
 
 __all__ = ["AttachmentsOperations", "ConversationsOperations"]
 
@@ -33,6 +33,12 @@ _UNSAFE_AGENTIC_ID_CHARS = re.compile(r"[/\\#?]")
 
 
 def _resource(reply: RestReply) -> ResourceResponse:
+    body = reply.body
+    if body[:1] == b"{":  # the usual answer: validated straight from the bytes
+        try:
+            return ResourceResponse.model_validate_json(body)
+        except ValueError:
+            pass  # the path below gives the answer (or the error) it always gave
     data = reply.json()
     return ResourceResponse() if data is None else ResourceResponse.model_validate(data)
 
@@ -111,7 +117,7 @@ class ConversationsOperations(ConversationsBase):
             "POST",
             self._url(conversation_id, "activities", activity=activity),
             params=_targeted_query(activity),
-            body=dump_model(activity),
+            encoded_body=encode_model(activity),
         )
         return _resource(reply)
 
@@ -124,7 +130,7 @@ class ConversationsOperations(ConversationsBase):
             "POST",
             self._url(conversation_id, "activities", activity_id, activity=activity),
             params=_targeted_query(activity),
-            body=dump_model(activity, exclude_none=True),
+            encoded_body=encode_model(activity, exclude_none=True),
         )
         return _resource(reply)
 

@@ -28,13 +28,16 @@ classes::
     def host_under_test() -> MyHost:
         return MyHost()
 
-The suite talks to the host over real HTTP. It uses loopback stand-ins for the channel's
-connector service and for the token issuer (see ``microsoft_agents.hosting.core.testing.loopback``).
+The suite talks to the host over real HTTP, or through the in-process client the host's
+``client()`` returns (e.g. httpx over an ASGI application). It uses loopback stand-ins for
+the channel's connector service and for the token issuer (see
+``microsoft_agents.hosting.core.testing.loopback``).
 This module needs pytest; it is not imported by the package itself.
 """
 
 from ._authorization import TestAuthorizationContract, TestServiceUrlContract
 from ._channel_routes import RecordingChannelApiHandler, TestChannelServiceRoutesContract
+from ._client import AiohttpContractClient, ContractClient, RequestBody
 from ._harness import (
     AGENT_APP_ID,
     OUTGOING_TOKEN,
@@ -44,22 +47,27 @@ from ._harness import (
     HostUnderTest,
     Reply,
     StaticTokenProvider,
+    build_contract_agent,
 )
 from ._messaging import TestBadInputContract, TestMessagingContract
 
 __all__ = [
     "AGENT_APP_ID",
     "OUTGOING_TOKEN",
+    "AiohttpContractClient",
     "ContractAgent",
+    "ContractClient",
     "ContractFixtures",
     "Harness",
     "HostUnderTest",
     "RecordingChannelApiHandler",
     "Reply",
+    "RequestBody",
     "StaticTokenProvider",
     "TestAuthorizationContract",
     "TestBadInputContract",
     "TestChannelServiceRoutesContract",
     "TestMessagingContract",
     "TestServiceUrlContract",
+    "build_contract_agent",
 ]

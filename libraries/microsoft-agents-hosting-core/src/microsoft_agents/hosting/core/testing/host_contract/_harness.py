@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 import pytest
 
 from microsoft_agents.activity import Activity, ActivityTypes
@@ -25,6 +24,7 @@ from ...authorization import AgentAuthConfiguration, AnonymousTokenProvider, Con
 from ...storage import MemoryStorage
 from .._channel_service import ChannelServiceStandIn
 from .._openid import OpenIdProvider
+from ._client import AiohttpContractClient, ContractClient, Reply, RequestBody
 
 __all__ = [
     "AGENT_APP_ID",
@@ -35,6 +35,7 @@ __all__ = [
     "HostUnderTest",
     "Reply",
     "StaticTokenProvider",
+    "build_contract_agent",
 ]
 
 AGENT_APP_ID = "contract-agent-app-id"
@@ -49,6 +50,10 @@ class HostUnderTest(ABC):
     ``auth_configuration``; ``POST messages_path`` runs the agent through the adapter (other
     methods reach the adapter too, which answers ``405``); with a ``channel_api_handler``,
     the channel-service routes under ``channel_path``.
+
+    The suite reaches the host over real HTTP at the URL :meth:`start` returns, unless
+    :meth:`client` gives it an in-process client (then the URL only needs to be one that
+    client understands).
     """
 
     messages_path = "/api/messages"
@@ -70,6 +75,10 @@ class HostUnderTest(ABC):
     @abstractmethod
     async def close(self) -> None:
         """Stop every server started by :meth:`start`."""
+
+    def client(self) -> ContractClient | None:
+        """The client the suite sends its requests with; ``None`` (default): real HTTP."""
+        return None
 
 
 class StaticTokenProvider(AnonymousTokenProvider):
@@ -96,23 +105,6 @@ class StaticTokenProvider(AnonymousTokenProvider):
 
 
 @dataclass
-class Reply:
-    """An HTTP answer as the client saw it."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-
-    @property
-    def media_type(self) -> str | None:
-        value = self.headers.get("Content-Type")
-        return value.split(";", 1)[0].strip() if value else None
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass
 class ContractAgent:
     """The agent under test and what it saw.
 
@@ -126,7 +118,8 @@ class ContractAgent:
     turns: list[Activity] = field(default_factory=list)
 
 
-def _build_agent(adapter: HttpAdapterBase) -> ContractAgent:
+def build_contract_agent(adapter: HttpAdapterBase) -> ContractAgent:
+    """The contract agent (see :class:`ContractAgent`) on ``adapter``."""
     app = AgentApplication[TurnState](storage=MemoryStorage(), adapter=adapter)
     agent = ContractAgent(app, adapter)
 
@@ -162,21 +155,21 @@ class Harness:
         self.host = host
         self.channel = ChannelServiceStandIn()
         self._idp: OpenIdProvider | None = None
-        self._session: aiohttp.ClientSession | None = None
+        self._client: ContractClient | None = None
         self._adapters: list[HttpAdapterBase] = []
         self.base_url = ""
 
     async def __aenter__(self) -> Harness:
         await self.channel.start()
-        self._session = aiohttp.ClientSession()
+        self._client = self.host.client() or AiohttpContractClient()
         return self
 
     async def __aexit__(self, *_: object) -> None:
         await self.host.close()
         for adapter in self._adapters:
             await adapter.close()
-        if self._session is not None:
-            await self._session.close()
+        if self._client is not None:
+            await self._client.close()
         if self._idp is not None:
             await self._idp.close()
         await self.channel.close()
@@ -193,7 +186,7 @@ class Harness:
         """A fresh contract agent on the host's adapter (``CloudAdapter(**adapter_kwargs)``)."""
         adapter = self.host.create_adapter(**adapter_kwargs)
         self._adapters.append(adapter)
-        return _build_agent(adapter)
+        return build_contract_agent(adapter)
 
     @staticmethod
     def anonymous_configuration() -> AgentAuthConfiguration:
@@ -257,26 +250,25 @@ class Harness:
         path: str,
         *,
         json_body: Any = None,
-        data: Any = None,
+        data: RequestBody = None,
         headers: Mapping[str, str] | None = None,
         skip_content_type: bool = False,
+        base_url: str | None = None,
     ) -> Reply:
-        """Send a request to the served host and read the whole answer."""
-        assert self._session is not None and self.base_url, "serve() an agent first"
+        """Send a request to the served host (or to ``base_url``) and read the whole answer.
+
+        A body sent without a ``Content-Type`` is labelled ``application/octet-stream``
+        unless ``skip_content_type``.
+        """
+        base_url = base_url or self.base_url
+        assert self._client is not None and base_url, "serve() an agent first"
         send_headers = dict(headers or {})
         if json_body is not None:
             data = json.dumps(json_body).encode("utf-8")
             send_headers.setdefault("Content-Type", "application/json")
-        skip = ("Content-Type",) if skip_content_type else ()
-        async with self._session.request(
-            method,
-            self.base_url + path,
-            data=data,
-            headers=send_headers,
-            skip_auto_headers=skip,
-        ) as response:
-            body = await response.read()
-            return Reply(response.status, dict(response.headers), body)
+        if data is not None and not skip_content_type:
+            send_headers.setdefault("Content-Type", "application/octet-stream")
+        return await self._client.send(method, base_url + path, data=data, headers=send_headers)
 
     async def post_activity(
         self, activity: Any, headers: Mapping[str, str] | None = None, **kwargs: Any
