@@ -59,3 +59,9 @@ class AiohttpHost(HostUnderTest):
 @pytest.fixture
 def host_under_test() -> AiohttpHost:
     return AiohttpHost()
+
+
+def test_the_contract_runs_on_the_aiohttp_cloud_adapter(host_under_test: AiohttpHost) -> None:
+    # Guard: the suite above must drive this distribution's adapter, not another host's.
+    adapter = host_under_test.create_adapter()
+    assert type(adapter) is CloudAdapter

@@ -26,3 +26,11 @@ def host_under_test(request: pytest.FixtureRequest) -> contract.HostUnderTest:
     if mode == "uvicorn":
         return UvicornAsgiHost(APP_BUILDERS[app])
     return InProcessAsgiHost(APP_BUILDERS[app])
+
+
+def test_every_contract_mode_drives_the_asgi_host() -> None:
+    # Guard: the three parametrised modes above must all be ASGI hosts of this distribution.
+    assert set(APP_BUILDERS) == {"starlette", "fastapi"}
+    for builder in APP_BUILDERS.values():
+        assert isinstance(InProcessAsgiHost(builder), contract.HostUnderTest)
+        assert isinstance(UvicornAsgiHost(builder), contract.HostUnderTest)

@@ -15,3 +15,9 @@ class TestBlobStorageContract(StorageContractTests):
     @pytest.fixture
     def storage(self, blob_storage: BlobStorage) -> Storage:
         return blob_storage
+
+
+def test_the_contract_runs_against_azurite_not_a_stand_in(blob_storage: BlobStorage) -> None:
+    # Guard: the suite above must exercise the real blob client pointed at the local server.
+    assert type(blob_storage) is BlobStorage
+    assert blob_storage._container.url.startswith("http://127.0.0.1:")

@@ -15,3 +15,10 @@ class TestCosmosDBStorageContract(StorageContractTests):
     @pytest.fixture
     def storage(self, cosmos_storage: CosmosDBStorage) -> Storage:
         return cosmos_storage
+
+
+def test_the_contract_runs_against_cosmosdb_server(cosmos_storage: CosmosDBStorage) -> None:
+    # Guard: the suite above must exercise the real Cosmos client, not another Storage.
+    assert type(cosmos_storage) is CosmosDBStorage
+    config = cosmos_storage.config
+    assert "127.0.0.1" in (config.cosmos_db_endpoint or config.url)
