@@ -386,3 +386,25 @@ def test_relates_to_inside_activity_keeps_full_channel_id() -> None:
     out = wire(activity)
     assert out["channelId"] == "msteams"
     assert out["relatesTo"]["channelId"] == "msteams:COPILOT"
+
+
+@pytest.mark.parametrize(
+    "entities",
+    [
+        [{"type": "ProductInfo", "id": "A"}, {"type": "ProductInfo", "id": "A"}],
+        [{"type": "ProductInfo", "id": "A"}, {"type": "ProductInfo", "id": "B"}],
+        [{"type": "ProductInfo"}, {"type": "ProductInfo"}],
+    ],
+)
+@pytest.mark.parametrize("channel_id", ["msteams", None])
+def test_repeated_product_info_entities_dump_stably(
+    entities: list[dict[str, str]], channel_id: str | None
+) -> None:
+    data: dict[str, object] = {"type": "message", "entities": entities}
+    if channel_id is not None:
+        data["channelId"] = channel_id
+    first = Activity.model_validate(data).model_dump(mode="json", by_alias=True, exclude_unset=True)
+    second = Activity.model_validate(first).model_dump(
+        mode="json", by_alias=True, exclude_unset=True
+    )
+    assert second == first

@@ -164,5 +164,10 @@ class ActivityFields(AgentsModel):
                     )
                 )
         elif index >= 0:
-            del out[index]
+            # No sub-channel to carry: drop every ProductInfo, so a second dump is the same.
+            out = [
+                item
+                for item in out
+                if not (isinstance(item, dict) and item.get("type") == _PRODUCT_INFO)
+            ]
         return out

@@ -406,7 +406,8 @@ class ChannelServiceAdapter(ChannelAdapter):
                 reply.model_dump(mode="json", by_alias=True, exclude_unset=True)
                 for reply in context.buffered_reply_activities
             ]
-            return InvokeResponse(status=200, body={"activities": replies})
+            # Fields known valid: constructed without a validation pass (same object).
+            return InvokeResponse.model_construct(status=200, body={"activities": replies})
         if activity.type == _INVOKE:
             sent = context.turn_state.get(self.INVOKE_RESPONSE_KEY)
             if not isinstance(sent, Activity) or sent.value is None:

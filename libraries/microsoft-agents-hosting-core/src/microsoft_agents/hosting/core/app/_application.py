@@ -274,12 +274,15 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
         auth = self._auth
         if auth is not None and await self._sign_in_intercepts(auth, context, state):
             return
-        if not await self._run_hooks(self._before_turn, context, state):
+        # (Empty hook lists and no downloaders are skipped without a coroutine each.)
+        if self._before_turn and not await self._run_hooks(self._before_turn, context, state):
             await state.save(context)
             return
-        await self._download_files(context, state)
+        if self._options.file_downloaders:
+            await self._download_files(context, state)
         await self._dispatch(context, state)
-        await self._run_hooks(self._after_turn, context, state)
+        if self._after_turn:
+            await self._run_hooks(self._after_turn, context, state)
         await state.save(context)
 
     async def _sign_in_intercepts(

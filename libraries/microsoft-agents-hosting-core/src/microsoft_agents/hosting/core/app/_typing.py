@@ -101,15 +101,17 @@ class TypingIndicator:
         interval_seconds: float | None = None,
         typing_options: TypingOptions | None = None,
     ) -> None:
-        options = typing_options if typing_options is not None else _DEFAULT_OPTIONS
-        strategy = options.get_strategy_for_channel(context.activity.channel_id)
-        interval = (
-            float(interval_seconds) if interval_seconds is not None else strategy.interval_ms / 1000
-        )
+        if typing_options is None:
+            initial_delay, channel_interval = _default_delays(context.activity.channel_id)
+        else:
+            initial_delay, channel_interval = _delays(
+                typing_options.get_strategy_for_channel(context.activity.channel_id)
+            )
+        interval = float(interval_seconds) if interval_seconds is not None else channel_interval
         if interval <= 0:
             raise ValueError("the typing interval must be positive")
         self._context = context
-        self._initial_delay = max(strategy.initial_delay_ms, 0) / 1000
+        self._initial_delay = initial_delay
         self._interval = interval
         self._wait: _DelayQueue | None = None
         self._ticket = 0
@@ -117,7 +119,7 @@ class TypingIndicator:
         self._task: asyncio.Task[None] | None = None
         self._started = False
         self._stopped = False
-        self._hooked = False
+        self._hooks: tuple[Any, Any] | None = None
 
     @property
     def initial_delay_seconds(self) -> float:
@@ -146,8 +148,13 @@ class TypingIndicator:
         # turn that is almost always cancelled, the indicator waits in a queue shared by the
         # event loop's indicators of the same delay; the task exists only once typing is due.
         self._vars = contextvars.copy_context()
-        self._wait = _DelayQueue.of(asyncio.get_running_loop(), self._initial_delay)
-        self._ticket = self._wait.add(self)
+        loop = asyncio.get_running_loop()
+        try:
+            wait = _DelayQueue.of(loop, self._initial_delay)
+        except TypeError:  # an event loop that cannot be weakly referenced: a queue of its own
+            wait = _DelayQueue(loop, self._initial_delay)
+        self._wait = wait
+        self._ticket = wait.add(self)
 
     def stop(self) -> None:
         """Stop sending typing activities (an in-flight send is abandoned)."""
@@ -181,7 +188,9 @@ class TypingIndicator:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.aclose()
+        self.stop()
+        if self._task is not None:  # typing was due: wait until its task has finished
+            await self.aclose()
 
     # -- the timer ------------------------------------------------------------------------------
 
@@ -212,23 +221,25 @@ class TypingIndicator:
     # -- stopping when the turn answers ---------------------------------------------------------
 
     def _hook_context(self) -> None:
-        if self._hooked:
+        if self._hooks is not None:
             return
-        self._hooked = True
+        # Kept until the indicator stops, so that leaving the chains finds the very objects
+        # that were added (dropped then: they refer back to the indicator).
+        on_send, on_change = self._hooks = (self._on_send, self._on_change)
         context = self._context
-        context.on_send_activities(self._on_send)
-        context.on_update_activity(self._on_change)
-        context.on_delete_activity(self._on_change)
+        context.on_send_activities(on_send)
+        context.on_update_activity(on_change)
+        context.on_delete_activity(on_change)
 
     def _unhook_context(self) -> None:
         """Leave the turn's interceptor chains: once stopped, the hooks have nothing to do."""
-        if not self._hooked:
+        hooks = self._hooks
+        if hooks is None:
             return
-        self._hooked = False
-        # Bound methods compare equal when they bind the same function to the same object.
+        self._hooks = None
+        on_send, on_change = hooks
         context = self._context
-        _discard(context._on_send, self._on_send)
-        on_change = self._on_change
+        _discard(context._on_send, on_send)
         _discard(context._on_update, on_change)
         _discard(context._on_delete, on_change)
 
@@ -261,6 +272,23 @@ def _discard(handlers: list[Any], hook: Any) -> None:
 
 
 _DEFAULT_OPTIONS = TypingOptions()  # never handed out, so never changed
+_DEFAULT_DELAYS: dict[str | None, tuple[float, float]] = {}
+_DEFAULT_DELAYS_LIMIT = 256
+
+
+def _delays(strategy: TypingChannelStrategy) -> tuple[float, float]:
+    """``(initial delay, interval)`` in seconds."""
+    return max(strategy.initial_delay_ms, 0) / 1000, strategy.interval_ms / 1000
+
+
+def _default_delays(channel: str | None) -> tuple[float, float]:
+    """:func:`_delays` for ``channel`` under the default options, remembered per channel."""
+    found = _DEFAULT_DELAYS.get(channel)
+    if found is None:
+        found = _delays(_DEFAULT_OPTIONS.get_strategy_for_channel(channel))
+        if len(_DEFAULT_DELAYS) < _DEFAULT_DELAYS_LIMIT:
+            _DEFAULT_DELAYS[channel] = found
+    return found
 
 
 class _DelayQueue:

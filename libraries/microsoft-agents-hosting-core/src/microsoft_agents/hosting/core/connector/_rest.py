@@ -52,6 +52,17 @@ _TOKEN_FIELD = re.compile(
 )
 
 
+# The characters quote() leaves alone with _SAFE_PATH_CHARS: a segment made of them only
+# is its own quoted form.
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_.~!$&'()*+,;=:@-]+")
+
+
+def _quote_segment(segment: str) -> str:
+    if _PLAIN_SEGMENT.fullmatch(segment):
+        return segment
+    return quote(segment, safe=_SAFE_PATH_CHARS)
+
+
 _DEFAULT_RETRY = RetryPolicy()  # frozen: one instance serves every endpoint
 _JOINPATH_SPECIAL = frozenset({"", ".", ".."})  # joinpath drops or resolves these
 
@@ -222,7 +233,7 @@ class RestEndpoint:
 
     def url(self, *segments: str) -> URL:
         """The absolute URL of ``segments`` below the base URL, each segment percent-encoded."""
-        encoded = [quote(str(segment), safe=_SAFE_PATH_CHARS) for segment in segments]
+        encoded = [_quote_segment(str(segment)) for segment in segments]
         prefix = self._prefix
         if prefix is not None and not _JOINPATH_SPECIAL.intersection(encoded):
             # The same URL as joinpath gives, from one string: several times cheaper.

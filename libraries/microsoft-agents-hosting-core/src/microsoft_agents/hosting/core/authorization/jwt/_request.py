@@ -38,11 +38,11 @@ async def _authorize_request(
 
     if auth_config is None:
         return HttpResponse(500, {"error": "Agent Authentication configuration not found"})
-    validator = JwtTokenValidator(auth_config)
     if not authorization_header:
         if auth_config.ANONYMOUS_ALLOWED:
-            return validator.get_anonymous_claims()
+            return ClaimsIdentity()  # what JwtTokenValidator.get_anonymous_claims gives
         return HttpResponse(401, {"error": "Authorization header not found"})
+    validator = JwtTokenValidator(auth_config)
     parts = authorization_header.split(" ")
     if len(parts) != 2 or parts[0].lower() != "bearer" or not parts[1]:
         return HttpResponse(401, {"error": "Invalid authorization header format"})
