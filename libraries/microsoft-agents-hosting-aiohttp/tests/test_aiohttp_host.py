@@ -145,7 +145,7 @@ async def test_the_seed_server_setup_runs_an_agent(serve: Serve) -> None:
 
     status, body = await fetch("POST", base + "/api/messages", json=activity)
 
-    assert status == 200 and b'"text": "You said: seed"' in body
+    assert status == 200 and b'"text":"You said: seed"' in body
     status, body = await fetch("GET", base + "/api/messages")
     assert status == 405  # aiohttp's own answer: only POST is routed here
     await adapter.close()
@@ -179,11 +179,11 @@ async def test_the_middleware_calls_authorize_request_through_its_module_global(
     )
     assert await fetch("GET", base + "/whoami", headers={"Authorization": "Bearer bad"}) == (
         403,
-        b'{"error": "nope"}',
+        b'{"error":"nope"}',
     )
     assert await fetch("GET", base + "/whoami", headers={"Authorization": "Bearer a b"}) == (
         401,
-        b'{"error": "Invalid token or authentication failed."}',
+        b'{"error":"Invalid token or authentication failed."}',
     )
     assert seen == [("Bearer good", configuration), ("Bearer bad", configuration)]
 
@@ -205,7 +205,7 @@ async def test_the_authorize_request_patch_point_resolves_by_its_dotted_name(
     base = await serve(app)
     target = "microsoft_agents.hosting.aiohttp.jwt_authorization_middleware._authorize_request"
     with mock.patch(target, new=refuse):
-        assert await fetch("GET", base + "/") == (418, b'{"error": "patched"}')
+        assert await fetch("GET", base + "/") == (418, b'{"error":"patched"}')
     assert await fetch("GET", base + "/") == (200, b"unreachable")
 
 
@@ -219,7 +219,7 @@ async def test_without_a_configuration_the_middleware_answers_500(serve: Serve) 
 
     assert await fetch("GET", base + "/") == (
         500,
-        b'{"error": "Agent Authentication configuration not found"}',
+        b'{"error":"Agent Authentication configuration not found"}',
     )
 
 
@@ -248,7 +248,7 @@ async def test_the_decorator_protects_one_handler_with_a_real_token(serve: Serve
         )
         assert await fetch("GET", base + "/protected") == (
             401,
-            b'{"error": "Authorization header not found"}',
+            b'{"error":"Authorization header not found"}',
         )
         assert await fetch("GET", base + "/open") == (200, b"open")
 

@@ -66,7 +66,8 @@ class MemoryRequest:
 def test_responses_render_json_the_same_way_for_every_host() -> None:
     response = HttpResponseFactory.json({"b": [1, None], "a": "é"}, 201)
     assert (response.status_code, response.content_type) == (201, "application/json")
-    assert response.encode_body() == b'{"b": [1, null], "a": "\\u00e9"}'
+    # Compact JSON in UTF-8 (the content type says so), keys in their order.
+    assert response.encode_body() == '{"b":[1,null],"a":"é"}'.encode()
     assert HttpResponseFactory.json({}, status=418).status_code == 418
     assert HttpResponse(200, b"raw").encode_body() == b"raw"
 

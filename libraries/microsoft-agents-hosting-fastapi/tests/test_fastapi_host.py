@@ -135,8 +135,8 @@ async def test_the_middleware_calls_authorize_request_through_its_module_global(
 
     assert [(a.status_code, a.content) for a in answers] == [
         (200, b"Hello Ada"),
-        (403, b'{"error": "nope"}'),
-        (401, b'{"error": "Invalid token or authentication failed."}'),  # never reaches it
+        (403, b'{"error":"nope"}'),
+        (401, b'{"error":"Invalid token or authentication failed."}'),  # never reaches it
     ]
     assert calls == [("Bearer good", required), ("Bearer bad", required)]
 
@@ -151,7 +151,7 @@ async def test_the_patch_point_resolves_by_its_dotted_name() -> None:
             patched = await http.get("/whoami")
         unpatched = await http.get("/whoami")
 
-    assert (patched.status_code, patched.content) == (418, b'{"error": "patched"}')
+    assert (patched.status_code, patched.content) == (418, b'{"error":"patched"}')
     assert (unpatched.status_code, unpatched.text) == (200, "Hello None")  # anonymous caller
 
 
@@ -161,7 +161,7 @@ async def test_without_a_configuration_the_middleware_answers_500() -> None:
 
     assert (answer.status_code, answer.content) == (
         500,
-        b'{"error": "Agent Authentication configuration not found"}',
+        b'{"error":"Agent Authentication configuration not found"}',
     )
     assert answer.headers["content-type"] == "application/json; charset=utf-8"
 
@@ -251,10 +251,10 @@ async def test_the_decorator_keeps_fastapi_injection_and_checks_a_real_token() -
     assert (good.status_code, good.json()) == (200, {"item": 7, "q": "x", "caller": "Ada Lovelace"})
     assert (missing.status_code, missing.content) == (
         401,
-        b'{"error": "Authorization header not found"}',
+        b'{"error":"Authorization header not found"}',
     )
     assert invalid.status_code == 422  # FastAPI still validates the injected path parameter
-    assert (lost.status_code, lost.content) == (500, b'{"error": "Request object not found"}')
+    assert (lost.status_code, lost.content) == (500, b'{"error":"Request object not found"}')
     schema = app.openapi()["paths"]["/items/{item_id}"]["get"]["parameters"]
     assert [parameter["name"] for parameter in schema] == ["item_id", "q"]
 

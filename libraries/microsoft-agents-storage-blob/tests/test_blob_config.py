@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from azure.core.credentials import AccessToken
 
 from microsoft_agents.hosting.core.errors import StorageError
 from microsoft_agents.hosting.core.storage.storage_contract import ContractItem
+from microsoft_agents.hosting.core.testing import UnusedTokenCredential
 from microsoft_agents.storage.blob import (
     BlobKeyError,
     BlobStorage,
@@ -22,29 +20,6 @@ UNREACHABLE = (
     "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;"
     "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;"
 )
-
-
-class FakeTokenCredential:
-    """Stands in for azure.identity.aio credentials; never asked for a token here."""
-
-    async def get_token(
-        self,
-        *scopes: str,
-        claims: str | None = None,
-        tenant_id: str | None = None,
-        enable_cae: bool = False,
-        **kwargs: Any,
-    ) -> AccessToken:
-        raise AssertionError("no token is needed before the first operation")
-
-    async def close(self) -> None:
-        pass
-
-    async def __aenter__(self) -> FakeTokenCredential:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        pass
 
 
 def test_config_keeps_plain_attributes_with_defaults() -> None:
@@ -90,7 +65,7 @@ def test_url_needs_a_credential() -> None:
 
 async def test_url_with_a_token_credential_builds_without_network() -> None:
     config = BlobStorageConfig(
-        "state", url="https://acct.blob.core.windows.net", credential=FakeTokenCredential()
+        "state", url="https://acct.blob.core.windows.net", credential=UnusedTokenCredential()
     )
     async with BlobStorage(config) as storage:
         assert storage.config is config

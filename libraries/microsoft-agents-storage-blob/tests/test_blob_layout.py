@@ -3,10 +3,8 @@ tools) wrote there: one blob of UTF-8 JSON per key, named by the key itself."""
 
 from __future__ import annotations
 
-import asyncio
-import gc
 import json
-import warnings
+from collections.abc import Callable
 
 import pytest
 from azure.storage.blob.aio import BlobServiceClient
@@ -14,6 +12,7 @@ from azure.storage.blob.aio import BlobServiceClient
 from microsoft_agents.hosting.core.errors import StorageConflictError
 from microsoft_agents.hosting.core.storage import StoreItem
 from microsoft_agents.hosting.core.storage.storage_contract import ContractItem
+from microsoft_agents.hosting.core.testing import StorageClientLifecycleTests
 from microsoft_agents.storage.blob import BlobStorage, BlobStorageConfig
 
 TEAMS_KEY = "msteams/conversations/19:meeting_Mzk2@thread.v2;messageid=1712345678901"
@@ -81,40 +80,10 @@ async def test_code_that_ignores_etags_keeps_last_writer_wins(blob_storage: Blob
     assert (await blob_storage.read(["plain"], target_cls=Plain))["plain"].value == 2
 
 
-def _unclosed_session_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
-    return [str(w.message) for w in caught if "Unclosed" in str(w.message)]
-
-
-async def test_close_releases_the_http_connections(
-    azurite_connection_string: str, shared_container: str
-) -> None:
-    config = BlobStorageConfig(shared_container, connection_string=azurite_connection_string)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        async with BlobStorage(config) as storage:
-            await storage.read(["k"], target_cls=ContractItem)
-        del storage
-        gc.collect()
-        closed = _unclosed_session_warnings(caught)
-
-        leaked = BlobStorage(config)  # the same, never closed: the check can tell
-        await leaked.read(["k"], target_cls=ContractItem)
-        del leaked
-        gc.collect()
-        not_closed = _unclosed_session_warnings(caught)
-    assert closed == []
-    assert not_closed != []
-
-
-async def test_replicas_starting_together_create_the_container_once(
-    azurite_connection_string: str, fresh_container: str
-) -> None:
-    config = BlobStorageConfig(fresh_container, connection_string=azurite_connection_string)
-    storages = [BlobStorage(config) for _ in range(4)]
-    try:
-        await asyncio.gather(*(storage.write({"k": ContractItem({})}) for storage in storages))
-        reads = [await storage.read(["k"], target_cls=ContractItem) for storage in storages]
-        assert all(list(read) == ["k"] for read in reads)
-    finally:
-        for storage in storages:
-            await storage.close()
+class TestBlobClientLifecycle(StorageClientLifecycleTests):
+    @pytest.fixture
+    def open_storage(
+        self, azurite_connection_string: str, fresh_container: str
+    ) -> Callable[[], BlobStorage]:
+        config = BlobStorageConfig(fresh_container, connection_string=azurite_connection_string)
+        return lambda: BlobStorage(config)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from azure.core.credentials import AccessToken
 from azure.cosmos.documents import ConnectionPolicy
 
 from microsoft_agents.hosting.core.errors import StorageError
 from microsoft_agents.hosting.core.storage.storage_contract import ContractItem
+from microsoft_agents.hosting.core.testing import UnusedTokenCredential
 from microsoft_agents.storage.cosmos import (
     CosmosDBConfigurationError,
     CosmosDBKeyError,
@@ -22,29 +21,6 @@ from microsoft_agents.storage.cosmos import (
 
 KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
 UNREACHABLE = "https://127.0.0.1:9/"  # nothing listens on the discard port
-
-
-class FakeTokenCredential:
-    """Stands in for azure.identity.aio credentials; never asked for a token here."""
-
-    async def get_token(
-        self,
-        *scopes: str,
-        claims: str | None = None,
-        tenant_id: str | None = None,
-        enable_cae: bool = False,
-        **kwargs: Any,
-    ) -> AccessToken:
-        raise AssertionError("no token is needed before the first operation")
-
-    async def close(self) -> None:
-        pass
-
-    async def __aenter__(self) -> FakeTokenCredential:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        pass
 
 
 def _config(**kwargs: object) -> CosmosDBStorageConfig:
@@ -170,7 +146,7 @@ async def test_clients_are_built_without_network_io() -> None:
             cosmos_db_endpoint="",
             connection_string=f"AccountEndpoint={UNREACHABLE};AccountKey={KEY};",
         ),
-        _config(cosmos_db_endpoint="", url=UNREACHABLE, credential=FakeTokenCredential()),
+        _config(cosmos_db_endpoint="", url=UNREACHABLE, credential=UnusedTokenCredential()),
         _config(
             cosmos_client_options={
                 "connection_policy": ConnectionPolicy(),

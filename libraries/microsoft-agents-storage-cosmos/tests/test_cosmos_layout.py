@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import gc
-import warnings
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,6 +13,7 @@ from azure.cosmos.partition_key import NonePartitionKeyValue
 
 from microsoft_agents.hosting.core.errors import StorageConflictError
 from microsoft_agents.hosting.core.storage.storage_contract import ContractItem
+from microsoft_agents.hosting.core.testing import StorageClientLifecycleTests
 from microsoft_agents.storage.cosmos import CosmosDBStorage, sanitize_key
 
 TEAMS_KEY = "msteams/conversations/19:meeting_Mzk2@thread.v2;messageid=1712345678901"
@@ -119,38 +118,10 @@ async def test_containers_of_older_sdks_partitioned_on_partition_key_work_with_e
     assert stored["document"] == {"v": 3}
 
 
-def _unclosed_session_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
-    return [str(w.message) for w in caught if "Unclosed" in str(w.message)]
-
-
-async def test_close_releases_the_client(cosmos_server: Any, shared_database: str) -> None:
-    config = cosmos_server.config(shared_database, "state")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        async with CosmosDBStorage(config) as storage:
-            await storage.read(["k"], target_cls=ContractItem)
-        del storage
-        gc.collect()
-        closed = _unclosed_session_warnings(caught)
-
-        leaked = CosmosDBStorage(config)  # the same, never closed: the check can tell
-        await leaked.read(["k"], target_cls=ContractItem)
-        del leaked
-        gc.collect()
-        not_closed = _unclosed_session_warnings(caught)
-    assert closed == []
-    assert not_closed != []
-
-
-async def test_replicas_starting_together_create_the_container_once(
-    cosmos_server: Any, fresh_database: str
-) -> None:
-    config = cosmos_server.config(fresh_database, "state")
-    storages = [CosmosDBStorage(config) for _ in range(4)]
-    try:
-        await asyncio.gather(*(storage.write({"k": ContractItem({})}) for storage in storages))
-        reads = [await storage.read(["k"], target_cls=ContractItem) for storage in storages]
-        assert all(list(read) == ["k"] for read in reads)
-    finally:
-        for storage in storages:
-            await storage.close()
+class TestCosmosClientLifecycle(StorageClientLifecycleTests):
+    @pytest.fixture
+    def open_storage(
+        self, cosmos_server: Any, fresh_database: str
+    ) -> Callable[[], CosmosDBStorage]:
+        config = cosmos_server.config(fresh_database, "state")
+        return lambda: CosmosDBStorage(config)

@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 _ImageCardT = TypeVar("_ImageCardT", bound="_ImageCardParts")
+_ButtonCardT = TypeVar("_ButtonCardT", bound="_ButtonBuilder")
 
 
 def _build_button(
@@ -76,6 +77,27 @@ def _part_keywords(
     if required not in given:
         raise ValueError(f"{builder}() needs a {kind} or a {required}= to build one")
     return given
+
+
+class _ButtonBuilder:
+    """``add_button`` for the models with a ``buttons`` list whose action type keyword is
+    ``type`` (every such card but ``ThumbnailCard``, which names it ``card_type``)."""
+
+    if TYPE_CHECKING:
+        buttons: list[CardAction] | None  # a field of the model this is mixed into
+
+    def add_button(
+        self: _ButtonCardT,
+        button: CardAction | None = None,
+        *,
+        title: str | None = None,
+        type: str = ActionTypes.im_back,
+        value: Any = None,
+    ) -> _ButtonCardT:
+        """Append ``button``, or an action of ``type`` built from ``title``/``value``."""
+        action = _build_button("add_button", button, title, type, value)
+        self.buttons = [*(self.buttons or []), action]
+        return self
 
 
 class Card(AgentsModel, ABC):
@@ -123,27 +145,12 @@ class _ImageCardParts(AgentsModel):
         self.buttons = [*(self.buttons or []), *buttons]
         return self
 
-    def _append_button(self, button: CardAction) -> None:
-        self.buttons = [*(self.buttons or []), button]
 
-
-class HeroCard(_ImageCardParts, Card):
+class HeroCard(_ButtonBuilder, _ImageCardParts, Card):
     """A card with a large image, title, text and buttons."""
 
     def to_attachment(self) -> Attachment:
         return self._attachment(ContentTypes.hero_card)
-
-    def add_button(
-        self,
-        button: CardAction | None = None,
-        *,
-        title: str | None = None,
-        type: str = ActionTypes.im_back,
-        value: Any = None,
-    ) -> HeroCard:
-        """Append ``button``, or an action of ``type`` built from ``title``/``value``."""
-        self._append_button(_build_button("add_button", button, title, type, value))
-        return self
 
 
 class ThumbnailCard(_ImageCardParts, Card):
@@ -161,8 +168,7 @@ class ThumbnailCard(_ImageCardParts, Card):
         value: Any = None,
     ) -> ThumbnailCard:
         """Append ``button``, or an action of ``card_type`` built from ``title``/``value``."""
-        self._append_button(_build_button("add_button", button, title, card_type, value))
-        return self
+        return self.add_buttons(_build_button("add_button", button, title, card_type, value))
 
 
 class SigninCard(Card):

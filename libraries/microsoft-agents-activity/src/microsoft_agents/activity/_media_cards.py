@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from ._cards import Card, _build_button, _ImageCardParts, _part_keywords
+from ._cards import Card, _ButtonBuilder, _ImageCardParts, _part_keywords
 from ._content import Attachment, CardAction, Fact, MediaUrl, ReceiptItem, ThumbnailUrl
-from ._enums import ActionTypes, ContentTypes
+from ._enums import ContentTypes
 from ._model import AgentsModel, NonEmptyString
 
 __all__ = [
@@ -26,7 +26,7 @@ __all__ = [
 _MediaCardT = TypeVar("_MediaCardT", bound="_MediaCardParts")
 
 
-class _MediaCardParts(AgentsModel):
+class _MediaCardParts(_ButtonBuilder, AgentsModel):
     """Fields and builders shared by the animation, audio, video and plain media cards."""
 
     title: NonEmptyString | None = None
@@ -57,19 +57,6 @@ class _MediaCardParts(AgentsModel):
         self.media = [*(self.media or []), item]
         return self
 
-    def add_button(
-        self: _MediaCardT,
-        button: CardAction | None = None,
-        *,
-        title: str | None = None,
-        type: str = ActionTypes.im_back,
-        value: Any = None,
-    ) -> _MediaCardT:
-        """Append ``button``, or an action of ``type`` built from ``title``/``value``."""
-        action = _build_button("add_button", button, title, type, value)
-        self.buttons = [*(self.buttons or []), action]
-        return self
-
 
 class AnimationCard(_MediaCardParts, Card):
     """A card that plays an animated GIF or a short video."""
@@ -96,23 +83,11 @@ class MediaCard(_MediaCardParts):
     """The media card fields and builders as a plain model (not a Card)."""
 
 
-class BasicCard(_ImageCardParts):
+class BasicCard(_ButtonBuilder, _ImageCardParts):
     """Title, text, images and buttons as a plain model (the hero card layout, not a Card)."""
 
-    def add_button(
-        self,
-        button: CardAction | None = None,
-        *,
-        title: str | None = None,
-        type: str = ActionTypes.im_back,
-        value: Any = None,
-    ) -> BasicCard:
-        """Append ``button``, or an action of ``type`` built from ``title``/``value``."""
-        self._append_button(_build_button("add_button", button, title, type, value))
-        return self
 
-
-class ReceiptCard(Card):
+class ReceiptCard(_ButtonBuilder, Card):
     """A receipt: line items, facts and totals."""
 
     title: NonEmptyString | None = None
@@ -152,17 +127,4 @@ class ReceiptCard(Card):
             {"title": title, "price": price, "quantity": quantity},
         )
         self.items = [*(self.items or []), item if item is not None else ReceiptItem(**keywords)]
-        return self
-
-    def add_button(
-        self,
-        button: CardAction | None = None,
-        *,
-        title: str | None = None,
-        type: str = ActionTypes.im_back,
-        value: Any = None,
-    ) -> ReceiptCard:
-        """Append ``button``, or an action of ``type`` built from ``title``/``value``."""
-        action = _build_button("add_button", button, title, type, value)
-        self.buttons = [*(self.buttons or []), action]
         return self

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
 from typing import Any
 
 from aiohttp import web
@@ -55,12 +54,11 @@ def create_app(
     app.router.add_post(messages_path, _messages)
     app.router.add_get(messages_path, _alive)
     app.router.add_route("*", messages_path, _messages)
-    with warnings.catch_warnings():
-        # The published SDK's string keys, kept so existing handlers keep finding them.
-        warnings.simplefilter("ignore", web.NotAppKeyWarning)
-        app["agent_configuration"] = auth_configuration
-        app["agent_app"] = agent_application
-        app["adapter"] = adapter
+    # The documented string keys, kept so existing handlers keep finding them (they are
+    # stored without aiohttp's NotAppKeyWarning: see _app_keys).
+    app["agent_configuration"] = auth_configuration
+    app["agent_app"] = agent_application
+    app["adapter"] = adapter
     close = getattr(adapter, "close", None)
     if close is not None:
         app.on_cleanup.append(lambda _app: close())

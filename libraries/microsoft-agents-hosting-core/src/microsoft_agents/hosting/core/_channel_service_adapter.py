@@ -143,7 +143,9 @@ class ChannelServiceAdapter(ChannelAdapter):
         buffered = _buffers_replies(context.activity)
         responses: list[ResourceResponse] = []
         for activity in activities:
-            activity.id = None
+            # ``"id": null`` on the wire, as the assignment ``activity.id = None`` would set it.
+            activity.__dict__["id"] = None
+            activity.__pydantic_fields_set__.add("id")
             if activity.type == _INVOKE_RESPONSE:
                 context.turn_state[self.INVOKE_RESPONSE_KEY] = activity
             elif activity.type == _TRACE and context.activity.channel_id != _EMULATOR:
@@ -406,8 +408,7 @@ class ChannelServiceAdapter(ChannelAdapter):
                 reply.model_dump(mode="json", by_alias=True, exclude_unset=True)
                 for reply in context.buffered_reply_activities
             ]
-            # Fields known valid: constructed without a validation pass (same object).
-            return InvokeResponse.model_construct(status=200, body={"activities": replies})
+            return InvokeResponse(status=200, body={"activities": replies})
         if activity.type == _INVOKE:
             sent = context.turn_state.get(self.INVOKE_RESPONSE_KEY)
             if not isinstance(sent, Activity) or sent.value is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from microsoft_agents.activity import (
     Activity,
@@ -140,13 +140,32 @@ class MessageFactory:
         return _attachments_message(None, [Attachment(**data)], text, speak, input_hint)
 
 
-def _card_attachment(card: Any, expected: type[Card], method: str) -> Attachment:
-    if not isinstance(card, expected):
-        raise TypeError(
-            f"CardFactory.{method}() needs a {expected.__name__}, got {type(card).__name__}"
-        )
-    attachment: Attachment = card.to_attachment()
-    return attachment
+_CardT = TypeVar("_CardT", bound=Card)
+_CardT_contra = TypeVar("_CardT_contra", bound=Card, contravariant=True)
+
+
+class _CardMethod(Protocol[_CardT_contra]):
+    """The type of ``CardFactory``'s per-card static methods."""
+
+    def __call__(self, card: _CardT_contra) -> Attachment: ...
+
+
+def _card_method(name: str, card_type: type[_CardT]) -> _CardMethod[_CardT]:
+    """``CardFactory.<name>``: the attachment of a ``card_type`` (``card.to_attachment()``);
+    ``TypeError`` for anything else."""
+
+    def to_attachment(card: _CardT) -> Attachment:
+        if not isinstance(card, card_type):
+            raise TypeError(
+                f"CardFactory.{name}() needs a {card_type.__name__}, got {type(card).__name__}"
+            )
+        return card.to_attachment()
+
+    to_attachment.__name__ = name
+    to_attachment.__qualname__ = f"CardFactory.{name}"
+    to_attachment.__doc__ = f"The attachment of a ``{card_type.__name__}``."
+    to_attachment.__annotations__ = {"card": card_type, "return": Attachment}
+    return staticmethod(to_attachment)
 
 
 class CardFactory:
@@ -165,34 +184,11 @@ class CardFactory:
             )
         return Attachment(content_type=ContentTypes.adaptive_card, content=card)
 
-    @staticmethod
-    def animation_card(card: AnimationCard) -> Attachment:
-        return _card_attachment(card, AnimationCard, "animation_card")
-
-    @staticmethod
-    def audio_card(card: AudioCard) -> Attachment:
-        return _card_attachment(card, AudioCard, "audio_card")
-
-    @staticmethod
-    def hero_card(card: HeroCard) -> Attachment:
-        return _card_attachment(card, HeroCard, "hero_card")
-
-    @staticmethod
-    def oauth_card(card: OAuthCard) -> Attachment:
-        return _card_attachment(card, OAuthCard, "oauth_card")
-
-    @staticmethod
-    def receipt_card(card: ReceiptCard) -> Attachment:
-        return _card_attachment(card, ReceiptCard, "receipt_card")
-
-    @staticmethod
-    def signin_card(card: SigninCard) -> Attachment:
-        return _card_attachment(card, SigninCard, "signin_card")
-
-    @staticmethod
-    def thumbnail_card(card: ThumbnailCard) -> Attachment:
-        return _card_attachment(card, ThumbnailCard, "thumbnail_card")
-
-    @staticmethod
-    def video_card(card: VideoCard) -> Attachment:
-        return _card_attachment(card, VideoCard, "video_card")
+    animation_card = _card_method("animation_card", AnimationCard)
+    audio_card = _card_method("audio_card", AudioCard)
+    hero_card = _card_method("hero_card", HeroCard)
+    oauth_card = _card_method("oauth_card", OAuthCard)
+    receipt_card = _card_method("receipt_card", ReceiptCard)
+    signin_card = _card_method("signin_card", SigninCard)
+    thumbnail_card = _card_method("thumbnail_card", ThumbnailCard)
+    video_card = _card_method("video_card", VideoCard)

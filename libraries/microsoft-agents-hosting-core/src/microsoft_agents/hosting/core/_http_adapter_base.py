@@ -38,6 +38,7 @@ from .http import (
     HttpResponseFactory,
 )
 from .http._body import read_activity
+from .http._gc import freeze_after_first_request
 
 __all__ = ["HttpAdapterBase", "default_on_turn_error"]
 
@@ -173,14 +174,21 @@ class HttpAdapterBase(ChannelServiceAdapter):
         denied = self._check_service_url(claims, activity)
         if denied is not None:
             return denied
-        activity.request_id = _new_request_id()
+        # (Set as pydantic's own assignment would: the field is never validated or dumped.)
+        activity.__dict__["request_id"] = _new_request_id()
+        activity.__pydantic_fields_set__.add("request_id")
         try:
             result = await self.process_activity(claims, activity, agent.on_turn)
         except PermissionError:
             return HttpResponseFactory.unauthorized()
+        if freeze_after_first_request.pending:
+            freeze_after_first_request()
         if result is None:
             return HttpResponseFactory.accepted()
         status = result.status if result.status is not None else 200
+        if activity.delivery_mode in _BUFFERED_DELIVERY:
+            # The buffered replies are plain JSON values already (see ``_turn_result``).
+            return HttpResponseFactory.json(result.body, status)
         return HttpResponseFactory.json(dump_json_value(result.body), status)
 
     async def _read_activity(self, request: HttpRequestProtocol) -> Activity:

@@ -12,7 +12,7 @@ import copy
 import functools
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timezone
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -94,6 +94,14 @@ def _clone(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _clone(item) for key, item in value.items()}
     return copy.deepcopy(value)
+
+
+class _DeliveryWatcher(Protocol):
+    """Sees the activities a turn delivers, updates or deletes; never changes them."""
+
+    def _delivering(self, activities: list[Activity]) -> None: ...
+
+    def _changing(self) -> None: ...
 
 
 class _ChainStep:
@@ -180,9 +188,12 @@ class TurnContext:
     _responded: bool
     _services: TurnServices
     _buffered: list[Activity]
-    _on_send: list[SendActivitiesHandler]
-    _on_update: list[UpdateActivityHandler]
-    _on_delete: list[DeleteActivityHandler]
+    # Interceptor lists; the shared empty tuple until a first handler is added (most turns
+    # add none, and every object alive during a turn costs the garbage collector).
+    _on_send: list[SendActivitiesHandler] | tuple[()]
+    _on_update: list[UpdateActivityHandler] | tuple[()]
+    _on_delete: list[DeleteActivityHandler] | tuple[()]
+    _watchers: list[_DeliveryWatcher] | None
 
     def __init__(
         self,
@@ -200,9 +211,10 @@ class TurnContext:
             self._responded = source._responded
             self._services = source._services
             self._buffered = source._buffered
-            self._on_send = list(source._on_send)
-            self._on_update = list(source._on_update)
-            self._on_delete = list(source._on_delete)
+            self._on_send = list(source._on_send) if source._on_send else ()
+            self._on_update = list(source._on_update) if source._on_update else ()
+            self._on_delete = list(source._on_delete) if source._on_delete else ()
+            self._watchers = source._watchers
         else:
             if adapter_or_context is None:
                 raise TypeError(str(error_resources.AdapterRequired))
@@ -212,9 +224,8 @@ class TurnContext:
             self._responded = False
             self._services = TurnServices()
             self._buffered = []
-            self._on_send = []
-            self._on_update = []
-            self._on_delete = []
+            self._on_send = self._on_update = self._on_delete = ()
+            self._watchers = None
         if activity is None:
             raise TypeError(str(error_resources.ActivityRequired))
         if not isinstance(activity, Activity):
@@ -336,16 +347,22 @@ class TurnContext:
             outgoing.append(activity)
         return await self._intercept_and_deliver(outgoing)
 
-    async def _intercept_and_deliver(self, outgoing: list[Activity]) -> list[ResourceResponse]:
+    def _intercept_and_deliver(self, outgoing: list[Activity]) -> Awaitable[list[ResourceResponse]]:
         """Run the send interceptors over the addressed ``outgoing`` activities, then deliver."""
         if not self._on_send:
-            return await self._deliver(outgoing)
+            return self._deliver(outgoing)  # no coroutine of its own when nobody intercepts
+        return self._intercepted(outgoing)
+
+    async def _intercepted(self, outgoing: list[Activity]) -> list[ResourceResponse]:
         deliver = functools.partial(self._deliver, outgoing)
         result = await _ChainStep(self, tuple(self._on_send), 0, outgoing, deliver)()
         return result if result is not None else []
 
     async def _deliver(self, outgoing: list[Activity]) -> list[ResourceResponse]:
         """Hand ``outgoing`` to the adapter; the turn has responded once a non-trace went out."""
+        if self._watchers:
+            for watcher in tuple(self._watchers):
+                watcher._delivering(outgoing)
         responses = await self.adapter.send_activities(self, outgoing)
         if not self._responded:
             for sent in outgoing:
@@ -361,6 +378,7 @@ class TurnContext:
         updated.apply_conversation_reference(reference)
 
         async def deliver() -> ResourceResponse | None:
+            self._changing()
             return await self.adapter.update_activity(self, updated)
 
         if not self._on_update:
@@ -376,6 +394,7 @@ class TurnContext:
             reference = id_or_reference
 
         async def deliver() -> None:
+            self._changing()
             await self.adapter.delete_activity(self, reference)
 
         if not self._on_delete:
@@ -399,18 +418,49 @@ class TurnContext:
 
     def on_send_activities(self, handler: SendActivitiesHandler) -> TurnContext:
         """Intercept outgoing activities; handlers run in registration order."""
-        self._on_send.append(handler)
+        if self._on_send:
+            self._on_send.append(handler)
+        else:
+            self._on_send = [handler]
         return self
 
     def on_update_activity(self, handler: UpdateActivityHandler) -> TurnContext:
         """Intercept activity updates; handlers run in registration order."""
-        self._on_update.append(handler)
+        if self._on_update:
+            self._on_update.append(handler)
+        else:
+            self._on_update = [handler]
         return self
 
     def on_delete_activity(self, handler: DeleteActivityHandler) -> TurnContext:
         """Intercept activity deletions; handlers run in registration order."""
-        self._on_delete.append(handler)
+        if self._on_delete:
+            self._on_delete.append(handler)
+        else:
+            self._on_delete = [handler]
         return self
+
+    # -- delivery watchers (internal) -----------------------------------------------------------
+
+    def _watch(self, watcher: _DeliveryWatcher) -> None:
+        """Let ``watcher`` see what the turn delivers, after the interceptors (see ``_deliver``).
+
+        Cheaper than an interceptor for observers that never change what is sent (the typing
+        indicator); contexts derived from this one share the watchers.
+        """
+        if self._watchers is None:
+            self._watchers = []
+        self._watchers.append(watcher)
+
+    def _unwatch(self, watcher: _DeliveryWatcher) -> None:
+        watchers = self._watchers
+        if watchers and watcher in watchers:
+            watchers.remove(watcher)
+
+    def _changing(self) -> None:
+        if self._watchers:
+            for watcher in tuple(self._watchers):
+                watcher._changing()
 
     async def _run_chain(
         self,

@@ -10,14 +10,18 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-__all__ = ["span"]
+__all__ = ["span", "tracing_enabled"]
 
 try:  # pragma: no cover - exercised only when opentelemetry is installed
     from opentelemetry import trace as _trace
 
     _tracer: Any = _trace.get_tracer("microsoft_agents.hosting.core")
+    _get_provider: Any = _trace.get_tracer_provider
+    # What get_tracer_provider() answers until an SDK is configured: spans go nowhere.
+    _UNCONFIGURED: tuple[type, ...] = (_trace.ProxyTracerProvider, _trace.NoOpTracerProvider)
 except Exception:
-    _tracer = None
+    _tracer = _get_provider = None
+    _UNCONFIGURED = ()
 
 
 class _NoSpan(AbstractContextManager[None]):
@@ -35,9 +39,18 @@ class _NoSpan(AbstractContextManager[None]):
 _NO_SPAN = _NoSpan()
 
 
+def tracing_enabled() -> bool:
+    """Whether spans are recorded: opentelemetry-api is installed and an SDK is configured.
+
+    Without a configured SDK the API's spans would be discarded anyway, so none are built.
+    Hot paths check this first and skip the ``with span(...)`` block altogether.
+    """
+    return _tracer is not None and type(_get_provider()) not in _UNCONFIGURED
+
+
 def span(name: str, **attributes: Any) -> AbstractContextManager[None]:
-    """Record ``name`` as a span around the block when tracing is available."""
-    if _tracer is None:
+    """Record ``name`` as a span around the block when tracing is enabled."""
+    if _tracer is None or type(_get_provider()) in _UNCONFIGURED:
         return _NO_SPAN
     return _recorded_span(name, attributes)
 

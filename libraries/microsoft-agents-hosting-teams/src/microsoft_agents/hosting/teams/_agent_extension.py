@@ -18,7 +18,8 @@ routes apply to Microsoft Teams activities only.
 
 from __future__ import annotations
 
-from typing import Any, Generic
+from collections.abc import Callable
+from typing import Any, Generic, ParamSpec
 
 from microsoft_agents.activity import ActivityTypes
 from microsoft_agents.activity.teams import (
@@ -26,17 +27,29 @@ from microsoft_agents.activity.teams import (
     O365ConnectorCardActionQuery,
     ReadReceiptInfo,
 )
-from microsoft_agents.hosting.core import AgentApplication, RouteRank, StateT, TurnContext
+from microsoft_agents.hosting.core import AgentApplication, StateT, TurnContext
 
 from ._dialogs_meetings import Meeting, TaskModule
 from ._message_extension import MessageExtension
-from ._route_kit import PayloadHandler, RouteRegistrar, event_type_of, value_field
-from ._teams_activity_handler import READ_RECEIPT_EVENT, read_event_value
+from ._route_kit import (
+    Helper,
+    HelperArgs,
+    Matcher,
+    RouteGroup,
+    RouteRegistrar,
+    TextFilter,
+    activity_helper,
+    bare,
+    event_helper,
+    event_type_of,
+    invoke_helper,
+    value_field,
+)
+from ._teams_activity_handler import READ_RECEIPT_EVENT
 
 __all__ = ["TeamsAgentExtension"]
 
-_Func = PayloadHandler | None
-_Auth = list[str] | None
+_P = ParamSpec("_P")
 
 
 def _update(activity_type: str, event_type: str) -> Any:
@@ -47,15 +60,28 @@ def _update(activity_type: str, event_type: str) -> Any:
     return selector
 
 
-def _conversation_event(event_type: str) -> Any:
-    return _update(ActivityTypes.conversation_update, event_type)
+def _members(field: str) -> Any:
+    def selector(context: TurnContext) -> bool:
+        activity = context.activity
+        return activity.type == ActivityTypes.conversation_update and bool(getattr(activity, field))
+
+    return selector
 
 
-def _file_consent(action: str) -> Any:
-    return lambda context: value_field(context.activity, "action") == action
+def _conversation(takes: Callable[_P, HelperArgs], event_type: str) -> Helper[_P]:
+    """The helper of the Teams conversation update ``event_type``; ``takes``: :func:`bare`."""
+    selector = _update(ActivityTypes.conversation_update, event_type)
+    return activity_helper(takes, selector, f"``{event_type}``; ``(context, state)``.")
 
 
-class TeamsAgentExtension(Generic[StateT]):
+def _file_consent(action: str) -> Matcher:
+    def match(_: TextFilter, context: TurnContext) -> bool:
+        return value_field(context.activity, "action") == action
+
+    return match
+
+
+class TeamsAgentExtension(RouteGroup, Generic[StateT]):
     """Teams routes registered on ``app`` (see the module documentation).
 
     ``message_extension``, ``task_module`` and ``meeting`` group the message extension,
@@ -64,7 +90,7 @@ class TeamsAgentExtension(Generic[StateT]):
     """
 
     def __init__(self, app: AgentApplication[StateT]) -> None:
-        self._routes = RouteRegistrar(app)
+        super().__init__(RouteRegistrar(app))
         self._message_extension = MessageExtension(self._routes)
         self._task_module = TaskModule(self._routes)
         self._meeting = Meeting(self._routes)
@@ -90,195 +116,89 @@ class TeamsAgentExtension(Generic[StateT]):
         """Meeting start, end and participant routes."""
         return self._meeting
 
-    # -- shared shapes -------------------------------------------------------------------------
-
-    def _plain(self, func: _Func, selector: Any, auth_handlers: _Auth, rank: int) -> Any:
-        return self._routes.activity(func, selector, auth_handlers=auth_handlers, rank=rank)
-
-    def _conversation(self, func: _Func, event_type: str, auth_handlers: _Auth, rank: int) -> Any:
-        return self._plain(func, _conversation_event(event_type), auth_handlers, rank)
-
     # -- messages --------------------------------------------------------------------------------
 
-    def on_message_edit(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """A message was edited (``messageUpdate``/``editMessage``); ``(context, state)``."""
-        selector = _update(ActivityTypes.message_update, "editMessage")
-        return self._plain(func, selector, auth_handlers, rank)
-
-    def on_message_undelete(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """A deleted message was restored (``undeleteMessage``); ``(context, state)``."""
-        selector = _update(ActivityTypes.message_update, "undeleteMessage")
-        return self._plain(func, selector, auth_handlers, rank)
-
-    def on_message_soft_delete(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
+    on_message_edit = activity_helper(
+        bare,
+        _update(ActivityTypes.message_update, "editMessage"),
+        "A message was edited (``messageUpdate``/``editMessage``); ``(context, state)``.",
+    )
+    on_message_undelete = activity_helper(
+        bare,
+        _update(ActivityTypes.message_update, "undeleteMessage"),
+        "A deleted message was restored (``undeleteMessage``); ``(context, state)``.",
+    )
+    on_message_soft_delete = activity_helper(
+        bare,
+        _update(ActivityTypes.message_delete, "softDeleteMessage"),
         """A message was deleted (``messageDelete``/``softDeleteMessage``); ``(context,
-        state)``."""
-        selector = _update(ActivityTypes.message_delete, "softDeleteMessage")
-        return self._plain(func, selector, auth_handlers, rank)
-
-    def on_read_receipt(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """The user read the agent's messages; ``(context, state, ReadReceiptInfo)``."""
-
-        def selector(context: TurnContext) -> bool:
-            activity = context.activity
-            return activity.type == ActivityTypes.event and activity.name == READ_RECEIPT_EVENT
-
-        return self._routes.activity(
-            func,
-            selector,
-            lambda context: read_event_value(ReadReceiptInfo, context.activity.value),
-            auth_handlers=auth_handlers,
-            rank=rank,
-        )
+        state)``.""",
+    )
+    on_read_receipt = event_helper(
+        bare,
+        READ_RECEIPT_EVENT,
+        ReadReceiptInfo,
+        "The user read the agent's messages; ``(context, state, ReadReceiptInfo)``.",
+    )
 
     # -- invokes ---------------------------------------------------------------------------------
 
-    def on_config_fetch(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """``config/fetch``; ``(context, state, value)`` returns the ``ConfigResponse``."""
-        return self._routes.invoke(
-            func, "config/fetch", None, auth_handlers=auth_handlers, rank=rank
-        )
-
-    def on_config_submit(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """``config/submit``; ``(context, state, value)`` returns the ``ConfigResponse``."""
-        return self._routes.invoke(
-            func, "config/submit", None, auth_handlers=auth_handlers, rank=rank
-        )
-
-    def on_file_consent_accept(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """The user accepted a file; ``(context, state, FileConsentCardResponse)``."""
-        return self._routes.invoke(
-            func,
-            "fileConsent/invoke",
-            FileConsentCardResponse,
-            extra=_file_consent("accept"),
-            empty_answer=True,
-            auth_handlers=auth_handlers,
-            rank=rank,
-        )
-
-    def on_file_consent_decline(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """The user declined a file; ``(context, state, FileConsentCardResponse)``."""
-        return self._routes.invoke(
-            func,
-            "fileConsent/invoke",
-            FileConsentCardResponse,
-            extra=_file_consent("decline"),
-            empty_answer=True,
-            auth_handlers=auth_handlers,
-            rank=rank,
-        )
-
-    def on_o365_connector_card_action(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
+    on_config_fetch = invoke_helper(
+        bare,
+        "config/fetch",
+        None,
+        "``config/fetch``; ``(context, state, value)`` returns the ``ConfigResponse``.",
+    )
+    on_config_submit = invoke_helper(
+        bare,
+        "config/submit",
+        None,
+        "``config/submit``; ``(context, state, value)`` returns the ``ConfigResponse``.",
+    )
+    on_file_consent_accept = invoke_helper(
+        bare,
+        "fileConsent/invoke",
+        FileConsentCardResponse,
+        "The user accepted a file; ``(context, state, FileConsentCardResponse)``.",
+        match=_file_consent("accept"),
+        empty_answer=True,
+    )
+    on_file_consent_decline = invoke_helper(
+        bare,
+        "fileConsent/invoke",
+        FileConsentCardResponse,
+        "The user declined a file; ``(context, state, FileConsentCardResponse)``.",
+        match=_file_consent("decline"),
+        empty_answer=True,
+    )
+    on_o365_connector_card_action = invoke_helper(
+        bare,
+        "actionableMessage/executeAction",
+        O365ConnectorCardActionQuery,
         """An Office 365 connector card action; ``(context, state,
-        O365ConnectorCardActionQuery)``."""
-        return self._routes.invoke(
-            func,
-            "actionableMessage/executeAction",
-            O365ConnectorCardActionQuery,
-            empty_answer=True,
-            auth_handlers=auth_handlers,
-            rank=rank,
-        )
+        O365ConnectorCardActionQuery)``.""",
+        empty_answer=True,
+    )
 
     # -- members, channels and teams -------------------------------------------------------------
 
-    def on_members_added(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """Members joined (``activity.members_added``); ``(context, state)``."""
-        selector = _members("members_added")
-        return self._plain(func, selector, auth_handlers, rank)
-
-    def on_members_removed(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """Members left (``activity.members_removed``); ``(context, state)``."""
-        selector = _members("members_removed")
-        return self._plain(func, selector, auth_handlers, rank)
-
-    def on_channel_created(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """``channelCreated``; ``(context, state)``."""
-        return self._conversation(func, "channelCreated", auth_handlers, rank)
-
-    def on_channel_deleted(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """``channelDeleted``; ``(context, state)``."""
-        return self._conversation(func, "channelDeleted", auth_handlers, rank)
-
-    def on_channel_renamed(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """``channelRenamed``; ``(context, state)``."""
-        return self._conversation(func, "channelRenamed", auth_handlers, rank)
-
-    def on_channel_restored(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """``channelRestored``; ``(context, state)``."""
-        return self._conversation(func, "channelRestored", auth_handlers, rank)
-
-    def on_team_archived(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """``teamArchived``; ``(context, state)``."""
-        return self._conversation(func, "teamArchived", auth_handlers, rank)
-
-    def on_team_deleted(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """``teamDeleted``; ``(context, state)``."""
-        return self._conversation(func, "teamDeleted", auth_handlers, rank)
-
-    def on_team_hard_deleted(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """``teamHardDeleted``; ``(context, state)``."""
-        return self._conversation(func, "teamHardDeleted", auth_handlers, rank)
-
-    def on_team_renamed(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """``teamRenamed``; ``(context, state)``."""
-        return self._conversation(func, "teamRenamed", auth_handlers, rank)
-
-    def on_team_restored(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """``teamRestored``; ``(context, state)``."""
-        return self._conversation(func, "teamRestored", auth_handlers, rank)
-
-    def on_team_unarchived(
-        self, func: _Func = None, *, auth_handlers: _Auth = None, rank: int = RouteRank.DEFAULT
-    ) -> Any:
-        """``teamUnarchived``; ``(context, state)``."""
-        return self._conversation(func, "teamUnarchived", auth_handlers, rank)
-
-
-def _members(field: str) -> Any:
-    def selector(context: TurnContext) -> bool:
-        activity = context.activity
-        return activity.type == ActivityTypes.conversation_update and bool(getattr(activity, field))
-
-    return selector
+    on_members_added = activity_helper(
+        bare,
+        _members("members_added"),
+        "Members joined (``activity.members_added``); ``(context, state)``.",
+    )
+    on_members_removed = activity_helper(
+        bare,
+        _members("members_removed"),
+        "Members left (``activity.members_removed``); ``(context, state)``.",
+    )
+    on_channel_created = _conversation(bare, "channelCreated")
+    on_channel_deleted = _conversation(bare, "channelDeleted")
+    on_channel_renamed = _conversation(bare, "channelRenamed")
+    on_channel_restored = _conversation(bare, "channelRestored")
+    on_team_archived = _conversation(bare, "teamArchived")
+    on_team_deleted = _conversation(bare, "teamDeleted")
+    on_team_hard_deleted = _conversation(bare, "teamHardDeleted")
+    on_team_renamed = _conversation(bare, "teamRenamed")
+    on_team_restored = _conversation(bare, "teamRestored")
+    on_team_unarchived = _conversation(bare, "teamUnarchived")

@@ -6,9 +6,6 @@ and returns the decorated function.
 
 from __future__ import annotations
 
-from typing import Any
-
-from microsoft_agents.activity import ActivityTypes
 from microsoft_agents.activity.teams import (
     MeetingEndEventDetails,
     MeetingParticipantsEventDetails,
@@ -18,10 +15,15 @@ from microsoft_agents.activity.teams import (
 from microsoft_agents.hosting.core import RouteRank, TurnContext
 
 from ._route_kit import (
-    PayloadHandler,
+    AuthHandlers,
+    HelperArgs,
     RouteFilterArg,
-    RouteRegistrar,
+    RouteGroup,
+    TextFilter,
+    bare,
+    event_helper,
     filter_matches,
+    invoke_helper,
     split_filter,
     value_field,
 )
@@ -30,146 +32,75 @@ from ._teams_activity_handler import (
     MEETING_PARTICIPANT_JOIN_EVENT,
     MEETING_PARTICIPANT_LEAVE_EVENT,
     MEETING_START_EVENT,
-    read_event_value,
 )
 
 __all__ = ["Meeting", "TaskModule"]
 
-_TASK_FETCH = "task/fetch"
-_TASK_SUBMIT = "task/submit"
+
+def _by_verb(
+    verb: RouteFilterArg = None,
+    *,
+    auth_handlers: AuthHandlers = None,
+    rank: int = RouteRank.DEFAULT,
+) -> HelperArgs:
+    """The parameters of a helper filtered on the request's ``data.verb`` (``None``: any)."""
+    return (*split_filter(verb), auth_handlers, rank)
 
 
-class TaskModule:
+def _verb(verb: TextFilter, context: TurnContext) -> bool:
+    return filter_matches(verb, value_field(context.activity, "data", "verb"))
+
+
+class TaskModule(RouteGroup):
     """Dialog (task module) routes of a ``TeamsAgentExtension`` (``ext.task_module``).
 
     Handlers are ``async (context, state, request: TaskModuleRequest)`` and return the
     ``TaskModuleResponse`` that answers the invoke.
     """
 
-    def __init__(self, registrar: RouteRegistrar) -> None:
-        self._routes = registrar
-
-    def _verb_route(
-        self,
-        name: str,
-        verb: RouteFilterArg,
-        auth_handlers: list[str] | None,
-        rank: int,
-    ) -> Any:
-        func, text_filter = split_filter(verb)
-        return self._routes.invoke(
-            func,
-            name,
-            TaskModuleRequest,
-            extra=lambda context: filter_matches(
-                text_filter, value_field(context.activity, "data", "verb")
-            ),
-            auth_handlers=auth_handlers,
-            rank=rank,
-        )
-
-    def on_fetch(
-        self,
-        verb: RouteFilterArg = None,
-        *,
-        auth_handlers: list[str] | None = None,
-        rank: int = RouteRank.DEFAULT,
-    ) -> Any:
-        """``task/fetch`` whose ``data.verb`` passes ``verb`` (``None``: any)."""
-        return self._verb_route(_TASK_FETCH, verb, auth_handlers, rank)
-
-    def on_submit(
-        self,
-        verb: RouteFilterArg = None,
-        *,
-        auth_handlers: list[str] | None = None,
-        rank: int = RouteRank.DEFAULT,
-    ) -> Any:
-        """``task/submit`` whose ``data.verb`` passes ``verb`` (``None``: any)."""
-        return self._verb_route(_TASK_SUBMIT, verb, auth_handlers, rank)
+    on_fetch = invoke_helper(
+        _by_verb,
+        "task/fetch",
+        TaskModuleRequest,
+        "``task/fetch`` whose ``data.verb`` passes ``verb`` (``None``: any).",
+        match=_verb,
+    )
+    on_submit = invoke_helper(
+        _by_verb,
+        "task/submit",
+        TaskModuleRequest,
+        "``task/submit`` whose ``data.verb`` passes ``verb`` (``None``: any).",
+        match=_verb,
+    )
 
 
-def _event_named(name: str) -> Any:
-    def selector(context: TurnContext) -> bool:
-        activity = context.activity
-        return activity.type == ActivityTypes.event and activity.name == name
-
-    return selector
-
-
-class Meeting:
+class Meeting(RouteGroup):
     """Meeting event routes of a ``TeamsAgentExtension`` (``ext.meeting``).
 
     Handlers are ``async (context, state, details)`` with the event's details model.
     """
 
-    def __init__(self, registrar: RouteRegistrar) -> None:
-        self._routes = registrar
-
-    def _event(
-        self,
-        func: PayloadHandler | None,
-        name: str,
-        model: Any,
-        auth_handlers: list[str] | None,
-        rank: int,
-    ) -> Any:
-        return self._routes.activity(
-            func,
-            _event_named(name),
-            lambda context: read_event_value(model, context.activity.value),
-            auth_handlers=auth_handlers,
-            rank=rank,
-        )
-
-    def on_start(
-        self,
-        func: PayloadHandler | None = None,
-        *,
-        auth_handlers: list[str] | None = None,
-        rank: int = RouteRank.DEFAULT,
-    ) -> Any:
-        """A meeting started; details: ``MeetingStartEventDetails``."""
-        return self._event(func, MEETING_START_EVENT, MeetingStartEventDetails, auth_handlers, rank)
-
-    def on_end(
-        self,
-        func: PayloadHandler | None = None,
-        *,
-        auth_handlers: list[str] | None = None,
-        rank: int = RouteRank.DEFAULT,
-    ) -> Any:
-        """A meeting ended; details: ``MeetingEndEventDetails``."""
-        return self._event(func, MEETING_END_EVENT, MeetingEndEventDetails, auth_handlers, rank)
-
-    def on_participants_join(
-        self,
-        func: PayloadHandler | None = None,
-        *,
-        auth_handlers: list[str] | None = None,
-        rank: int = RouteRank.DEFAULT,
-    ) -> Any:
-        """Participants joined; details: ``MeetingParticipantsEventDetails``."""
-        return self._event(
-            func,
-            MEETING_PARTICIPANT_JOIN_EVENT,
-            MeetingParticipantsEventDetails,
-            auth_handlers,
-            rank,
-        )
-
-    def on_participants_leave(
-        self,
-        func: PayloadHandler | None = None,
-        *,
-        auth_handlers: list[str] | None = None,
-        rank: int = RouteRank.DEFAULT,
-    ) -> Any:
-        """Participants left; details: ``MeetingParticipantsEventDetails``."""
-        return self._event(
-            func,
-            MEETING_PARTICIPANT_LEAVE_EVENT,
-            MeetingParticipantsEventDetails,
-            auth_handlers,
-            rank,
-        )
+    on_start = event_helper(
+        bare,
+        MEETING_START_EVENT,
+        MeetingStartEventDetails,
+        "A meeting started; details: ``MeetingStartEventDetails``.",
+    )
+    on_end = event_helper(
+        bare,
+        MEETING_END_EVENT,
+        MeetingEndEventDetails,
+        "A meeting ended; details: ``MeetingEndEventDetails``.",
+    )
+    on_participants_join = event_helper(
+        bare,
+        MEETING_PARTICIPANT_JOIN_EVENT,
+        MeetingParticipantsEventDetails,
+        "Participants joined; details: ``MeetingParticipantsEventDetails``.",
+    )
+    on_participants_leave = event_helper(
+        bare,
+        MEETING_PARTICIPANT_LEAVE_EVENT,
+        MeetingParticipantsEventDetails,
+        "Participants left; details: ``MeetingParticipantsEventDetails``.",
+    )

@@ -10,6 +10,7 @@ adapter's error handling.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -113,6 +114,35 @@ def read_invoke_value(model: type[BaseModel], value: Any) -> Any:
 def is_teams(turn_context: TurnContext) -> bool:
     """Whether the turn's activity comes from Microsoft Teams (any ``msteams`` sub-channel)."""
     return ChannelId.get_channel(turn_context.activity.channel_id) == Channels.ms_teams.value
+
+
+_PreviewHook = Callable[
+    ["TeamsInvokeHandler", TurnContext, MessagingExtensionAction],
+    Awaitable[MessagingExtensionActionResponse],
+]
+
+
+def _preview_hook(kind: str, doc: str) -> _PreviewHook:
+    """The hook ``on_teams_messaging_extension_bot_message_preview_<kind>``: it calls
+    ``on_teams_messaging_extension_agent_message_preview_<kind>``, so overriding either name
+    works."""
+    name = f"on_teams_messaging_extension_bot_message_preview_{kind}"
+    target = f"on_teams_messaging_extension_agent_message_preview_{kind}"
+
+    async def hook(
+        self: TeamsInvokeHandler, turn_context: TurnContext, action: MessagingExtensionAction
+    ) -> MessagingExtensionActionResponse:
+        response: MessagingExtensionActionResponse = await getattr(self, target)(
+            turn_context, action
+        )
+        return response
+
+    hook.__name__ = name
+    hook.__qualname__ = f"TeamsInvokeHandler.{name}"
+    hook.__doc__ = (
+        f"{doc}\n\nBy default this calls :meth:`{target}`, so overriding either name works."
+    )
+    return hook
 
 
 class TeamsInvokeHandler(ActivityHandler):
@@ -257,35 +287,18 @@ class TeamsInvokeHandler(ActivityHandler):
         """An action command's dialog was submitted."""
         raise TeamsNotImplementedError("on_teams_messaging_extension_submit_action")
 
-    async def on_teams_messaging_extension_bot_message_preview_edit(
-        self, turn_context: TurnContext, action: MessagingExtensionAction
-    ) -> MessagingExtensionActionResponse:
-        """The user chose to edit the agent's message preview.
-
-        By default this calls :meth:`on_teams_messaging_extension_agent_message_preview_edit`,
-        so overriding either name works.
-        """
-        return await self.on_teams_messaging_extension_agent_message_preview_edit(
-            turn_context, action
-        )
+    on_teams_messaging_extension_bot_message_preview_edit = _preview_hook(
+        "edit", "The user chose to edit the agent's message preview."
+    )
+    on_teams_messaging_extension_bot_message_preview_send = _preview_hook(
+        "send", "The user sent the agent's message preview."
+    )
 
     async def on_teams_messaging_extension_agent_message_preview_edit(
         self, turn_context: TurnContext, action: MessagingExtensionAction
     ) -> MessagingExtensionActionResponse:
         """The user chose to edit the agent's message preview."""
         raise TeamsNotImplementedError("on_teams_messaging_extension_bot_message_preview_edit")
-
-    async def on_teams_messaging_extension_bot_message_preview_send(
-        self, turn_context: TurnContext, action: MessagingExtensionAction
-    ) -> MessagingExtensionActionResponse:
-        """The user sent the agent's message preview.
-
-        By default this calls :meth:`on_teams_messaging_extension_agent_message_preview_send`,
-        so overriding either name works.
-        """
-        return await self.on_teams_messaging_extension_agent_message_preview_send(
-            turn_context, action
-        )
 
     async def on_teams_messaging_extension_agent_message_preview_send(
         self, turn_context: TurnContext, action: MessagingExtensionAction

@@ -5,13 +5,21 @@ payload into a model and calls the user's handler ``async (context, state, paylo
 invoke routes, a handler result that is not ``None`` becomes the ``200`` answer's body (in its
 wire form without ``None`` fields); invokes whose Teams contract is an empty ``200`` get one
 when the handler returns nothing.
+
+The helper methods themselves are rows of a :class:`RouteGroup` subclass, such as
+``on_x = invoke_helper(bare, name, model, doc)``: a row names what the route matches and how it
+answers, and its first argument, the ``takes`` function (:func:`bare`, or one with a filter),
+gives the method its parameters. So every helper is used the same way: bare (``@group.on_x``)
+or called (``@group.on_x(filter, auth_handlers=..., rank=...)``), and returns the decorated
+function.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, Union
+from typing import Any, Concatenate, ParamSpec, TypeAlias, Union
 
 from pydantic import BaseModel
 
@@ -19,16 +27,26 @@ from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.core import ChannelAdapter, RouteRank, TurnContext
 
 from ._invoke_dispatch import is_teams, read_invoke_value
+from ._teams_activity_handler import read_event_value
 from ._teams_info import teams_channel_data
 from .errors import TeamsBadRequestError
 
 __all__ = [
+    "AuthHandlers",
+    "Helper",
+    "HelperArgs",
+    "Matcher",
     "PayloadHandler",
     "RouteFilterArg",
+    "RouteGroup",
     "RouteRegistrar",
     "TextFilter",
+    "activity_helper",
+    "bare",
+    "event_helper",
     "event_type_of",
     "filter_matches",
+    "invoke_helper",
     "invoke_named",
     "split_filter",
     "value_field",
@@ -45,6 +63,16 @@ RouteFilterArg = Union[str, "re.Pattern[str]", PayloadHandler, None]
 helper is used as a bare decorator."""
 
 Selector = Callable[[TurnContext], bool]
+
+Matcher = Callable[[TextFilter, TurnContext], bool]
+"""A further condition of an invoke route: ``(the helper's filter, turn context) -> bool``."""
+
+AuthHandlers = Union[list[str], None]
+
+HelperArgs = tuple[Union[PayloadHandler, None], TextFilter, AuthHandlers, int]
+"""What a helper's arguments come to: ``(handler or None, filter, auth_handlers, rank)``."""
+
+_P = ParamSpec("_P")
 
 
 def filter_matches(text_filter: TextFilter, value: Any) -> bool:
@@ -110,6 +138,9 @@ def _wire(result: Any) -> Any:
     if isinstance(result, BaseModel):
         return result.model_dump(mode="json", by_alias=True, exclude_none=True)
     return result
+
+
+_RANK = RouteRank.DEFAULT
 
 
 class RouteRegistrar:
@@ -221,3 +252,110 @@ class RouteRegistrar:
             auth_handlers=auth_handlers,
             rank=rank,
         )
+
+
+class RouteGroup:
+    """Base of the classes whose methods are Teams route helpers (see the module docs)."""
+
+    def __init__(self, registrar: RouteRegistrar) -> None:
+        self._routes = registrar
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, value in vars(cls).items():  # name the helpers after their attributes
+            if getattr(value, "_is_route_helper", False):
+                value.__name__ = name
+                value.__qualname__ = f"{cls.__qualname__}.{name}"
+
+
+def bare(
+    func: PayloadHandler | None = None, *, auth_handlers: AuthHandlers = None, rank: int = _RANK
+) -> HelperArgs:
+    """The parameters of a helper without a filter (the ``takes`` of most rows)."""
+    return func, None, auth_handlers, rank
+
+
+Helper: TypeAlias = "Callable[Concatenate[RouteGroup, _P], Any]"
+"""A route helper method taking what its row's ``takes`` function takes."""
+
+
+def _helper(
+    takes: Callable[_P, HelperArgs], doc: str, register: Callable[[RouteRegistrar, HelperArgs], Any]
+) -> Helper[_P]:
+    """A helper method with the parameters of ``takes``; ``register`` adds the route."""
+
+    def helper(group: RouteGroup, /, *args: _P.args, **kwargs: _P.kwargs) -> Any:
+        return register(group._routes, takes(*args, **kwargs))
+
+    signature = inspect.signature(takes)
+    this = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    helper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[this, *signature.parameters.values()], return_annotation=Any
+    )
+    helper.__doc__ = doc
+    helper._is_route_helper = True  # type: ignore[attr-defined]
+    return helper
+
+
+def invoke_helper(
+    takes: Callable[_P, HelperArgs],
+    name: str,
+    model: type[BaseModel] | None,
+    doc: str,
+    *,
+    match: Matcher | None = None,
+    empty_answer: bool = False,
+) -> Helper[_P]:
+    """A helper for the Teams invoke ``name`` whose value is read as ``model`` (``None``: the
+    raw value). ``match``, given the helper's filter, narrows the route further;
+    ``empty_answer``: answer an empty ``200`` when the handler returns nothing."""
+
+    def register(routes: RouteRegistrar, args: HelperArgs) -> Any:
+        func, text_filter, auth_handlers, rank = args
+        extra = None if match is None else _matching(match, text_filter)
+        return routes.invoke(
+            func,
+            name,
+            model,
+            extra=extra,
+            empty_answer=empty_answer,
+            auth_handlers=auth_handlers,
+            rank=rank,
+        )
+
+    return _helper(takes, doc, register)
+
+
+def _matching(match: Matcher, text_filter: TextFilter) -> Selector:
+    return lambda context: match(text_filter, context)
+
+
+def activity_helper(
+    takes: Callable[_P, HelperArgs],
+    selector: Selector,
+    doc: str,
+    payload: Callable[[TurnContext], Any] | None = None,
+) -> Helper[_P]:
+    """A helper for the (non-invoke) Teams activities ``selector`` accepts; ``payload`` reads
+    the handler's third argument (``None``: handlers take ``(context, state)``). Such routes
+    have no filter: ``takes`` is :func:`bare`."""
+
+    def register(routes: RouteRegistrar, args: HelperArgs) -> Any:
+        func, _, auth_handlers, rank = args
+        return routes.activity(func, selector, payload, auth_handlers=auth_handlers, rank=rank)
+
+    return _helper(takes, doc, register)
+
+
+def event_helper(
+    takes: Callable[_P, HelperArgs], name: str, model: type[BaseModel], doc: str
+) -> Helper[_P]:
+    """A helper for the Teams ``event`` activity ``name``, its value read as ``model``."""
+
+    def selector(context: TurnContext) -> bool:
+        activity = context.activity
+        return activity.type == ActivityTypes.event and activity.name == name
+
+    return activity_helper(
+        takes, selector, doc, lambda context: read_event_value(model, context.activity.value)
+    )

@@ -8,8 +8,9 @@ Teams channel data, the participant from the sender's ``aadObjectId``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import inspect
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, ParamSpec, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -46,6 +47,9 @@ _CONNECTOR_CLIENT_KEY = "ConnectorClient"
 _BOT_FRAMEWORK_AUDIENCE = "https://api.botframework.com"
 
 MemberLike = TeamsMember | dict[str, Any] | str
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def teams_channel_data(activity: Activity | None) -> TeamsChannelData | None:
@@ -124,6 +128,62 @@ def _members(members: Iterable[MemberLike] | None) -> list[TeamsMember]:
         else:
             result.append(TeamsMember.model_validate(member))
     return result
+
+
+# The batch operations are connector calls of the same name: a row gives the operation, the
+# function that takes the method's parameters (checking them and filling in the turn's
+# defaults) and the answer's model.
+
+BatchCall = tuple[TeamsConnectorClient, tuple[Any, ...]]
+"""The connector to call and the operation's arguments, as a ``takes`` function gives them."""
+
+
+def _to_list(
+    context: TurnContext, activity: Activity, tenant_id: str | None, members: Iterable[MemberLike]
+) -> BatchCall:
+    _require(activity, teams_errors.TeamsActivityRequired)
+    tenant = _tenant_id(context, tenant_id)
+    return _connector(context), (activity, tenant, _members(members))
+
+
+def _to_tenant(context: TurnContext, activity: Activity, tenant_id: str | None) -> BatchCall:
+    _require(activity, teams_errors.TeamsActivityRequired)
+    tenant = _tenant_id(context, tenant_id)
+    return _connector(context), (activity, tenant)
+
+
+def _to_team(
+    context: TurnContext, activity: Activity, tenant_id: str | None, team_id: str | None
+) -> BatchCall:
+    _require(activity, teams_errors.TeamsActivityRequired)
+    tenant = _tenant_id(context, tenant_id)
+    team = str(_require(_team_id(context, team_id), teams_errors.TeamsTeamIdRequired))
+    return _connector(context), (activity, tenant, team)
+
+
+def _operation(context: TurnContext, operation_id: str) -> BatchCall:
+    _require(operation_id, teams_errors.TeamsOperationIdRequired)
+    return _connector(context), (operation_id,)
+
+
+def _batch_call(
+    operation: str, takes: Callable[_P, BatchCall], result: type[_R], doc: str
+) -> staticmethod[_P, Coroutine[Any, Any, _R]]:
+    """The ``TeamsInfo`` static method ``operation``: it takes what ``takes`` takes and
+    answers the connector's ``result``."""
+
+    async def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        connector, arguments = takes(*args, **kwargs)
+        response: _R = await getattr(connector, operation)(*arguments)
+        return response
+
+    call.__name__ = operation
+    call.__qualname__ = f"TeamsInfo.{operation}"
+    call.__doc__ = doc
+    call.__signature__ = inspect.signature(takes).replace(  # type: ignore[attr-defined]
+        return_annotation=result.__name__
+    )
+    return staticmethod(call)
 
 
 class TeamsInfo:
@@ -292,71 +352,42 @@ class TeamsInfo:
 
     # -- batch messages ------------------------------------------------------------------------
 
-    @staticmethod
-    async def send_message_to_list_of_users(
-        context: TurnContext,
-        activity: Activity,
-        tenant_id: str | None,
-        members: Iterable[MemberLike],
-    ) -> TeamsBatchOperationResponse:
-        """Send ``activity`` to each listed user (ids, dicts or ``TeamsMember``)."""
-        _require(activity, teams_errors.TeamsActivityRequired)
-        tenant = _tenant_id(context, tenant_id)
-        return await _connector(context).send_message_to_list_of_users(
-            activity, tenant, _members(members)
-        )
-
-    @staticmethod
-    async def send_message_to_all_users_in_tenant(
-        context: TurnContext, activity: Activity, tenant_id: str | None
-    ) -> TeamsBatchOperationResponse:
-        """Send ``activity`` to every user of the tenant (default: the turn's tenant)."""
-        _require(activity, teams_errors.TeamsActivityRequired)
-        tenant = _tenant_id(context, tenant_id)
-        return await _connector(context).send_message_to_all_users_in_tenant(activity, tenant)
-
-    @staticmethod
-    async def send_message_to_all_users_in_team(
-        context: TurnContext, activity: Activity, tenant_id: str | None, team_id: str | None
-    ) -> TeamsBatchOperationResponse:
-        """Send ``activity`` to every member of a team (defaults: the turn's tenant/team)."""
-        _require(activity, teams_errors.TeamsActivityRequired)
-        tenant = _tenant_id(context, tenant_id)
-        team = str(_require(_team_id(context, team_id), teams_errors.TeamsTeamIdRequired))
-        return await _connector(context).send_message_to_all_users_in_team(activity, tenant, team)
-
-    @staticmethod
-    async def send_message_to_list_of_channels(
-        context: TurnContext,
-        activity: Activity,
-        tenant_id: str | None,
-        members: Iterable[MemberLike],
-    ) -> TeamsBatchOperationResponse:
-        """Post ``activity`` in each listed channel (channel ids as members)."""
-        _require(activity, teams_errors.TeamsActivityRequired)
-        tenant = _tenant_id(context, tenant_id)
-        return await _connector(context).send_message_to_list_of_channels(
-            activity, tenant, _members(members)
-        )
-
-    @staticmethod
-    async def get_operation_state(
-        context: TurnContext, operation_id: str
-    ) -> BatchOperationStateResponse:
-        """Progress of a batch operation."""
-        _require(operation_id, teams_errors.TeamsOperationIdRequired)
-        return await _connector(context).get_operation_state(operation_id)
-
-    @staticmethod
-    async def get_failed_entries(
-        context: TurnContext, operation_id: str
-    ) -> BatchFailedEntriesResponse:
-        """The recipients a batch operation could not reach."""
-        _require(operation_id, teams_errors.TeamsOperationIdRequired)
-        return await _connector(context).get_failed_entries(operation_id)
-
-    @staticmethod
-    async def cancel_operation(context: TurnContext, operation_id: str) -> CancelOperationResponse:
-        """Stop a batch operation."""
-        _require(operation_id, teams_errors.TeamsOperationIdRequired)
-        return await _connector(context).cancel_operation(operation_id)
+    send_message_to_list_of_users = _batch_call(
+        "send_message_to_list_of_users",
+        _to_list,
+        TeamsBatchOperationResponse,
+        "Send ``activity`` to each listed user (ids, dicts or ``TeamsMember``).",
+    )
+    send_message_to_all_users_in_tenant = _batch_call(
+        "send_message_to_all_users_in_tenant",
+        _to_tenant,
+        TeamsBatchOperationResponse,
+        "Send ``activity`` to every user of the tenant (default: the turn's tenant).",
+    )
+    send_message_to_all_users_in_team = _batch_call(
+        "send_message_to_all_users_in_team",
+        _to_team,
+        TeamsBatchOperationResponse,
+        "Send ``activity`` to every member of a team (defaults: the turn's tenant/team).",
+    )
+    send_message_to_list_of_channels = _batch_call(
+        "send_message_to_list_of_channels",
+        _to_list,
+        TeamsBatchOperationResponse,
+        "Post ``activity`` in each listed channel (channel ids as members).",
+    )
+    get_operation_state = _batch_call(
+        "get_operation_state",
+        _operation,
+        BatchOperationStateResponse,
+        "Progress of a batch operation.",
+    )
+    get_failed_entries = _batch_call(
+        "get_failed_entries",
+        _operation,
+        BatchFailedEntriesResponse,
+        "The recipients a batch operation could not reach.",
+    )
+    cancel_operation = _batch_call(
+        "cancel_operation", _operation, CancelOperationResponse, "Stop a batch operation."
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 from collections.abc import Callable
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, cast
 from microsoft_agents.activity import ActivityTypes
 
 from ..errors import ApplicationError, error_resources
-from ..telemetry import span
+from ..telemetry import span, tracing_enabled
 from ._options import ApplicationOptions, RouteRank
 from ._routes import Route, RouteHandler, RouteSelector, StateT, _HandlerT
 from ._routing import TurnHook, _RoutingMixin
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from .._turn_context import TurnContext
     from ..storage import Storage
     from .proactive import Proactive
+    from .state import TurnState
 
 __all__ = ["AgentApplication"]
 
@@ -34,7 +34,6 @@ _NOT_FOR_AUTHORIZATION = frozenset(
     {"storage", "connection_manager", "authorization", "authorization_handlers", "agent_name"}
 )
 _AGENT_NAME_INVALID = re.compile(r"[^A-Za-z0-9 ._-]")
-_NO_TYPING: contextlib.AbstractAsyncContextManager[Any] = contextlib.nullcontext()
 
 
 def _configured_handler_ids(options: ApplicationOptions, kwargs: dict[str, Any]) -> list[str]:
@@ -43,6 +42,19 @@ def _configured_handler_ids(options: ApplicationOptions, kwargs: dict[str, Any])
     app_config = kwargs.get("AGENTAPPLICATION") or {}
     handlers = (app_config.get("USERAUTHORIZATION") or {}).get("HANDLERS") or {}
     return list(handlers)
+
+
+def _turn_state_type() -> type[TurnState]:
+    """``TurnState``, imported on first use (the state package imports this one)."""
+    global _TURN_STATE
+    if _TURN_STATE is None:
+        from .state import TurnState as found
+
+        _TURN_STATE = found
+    return _TURN_STATE
+
+
+_TURN_STATE: type[TurnState] | None = None
 
 
 class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
@@ -245,45 +257,60 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
         await self._on_turn(context)
 
     async def _on_turn(self, context: TurnContext) -> None:
-        with span("agent_application.on_turn", activity_type=str(context.activity.type)):
-            try:
-                async with self._typing(context):
-                    await self._run_turn(context)
-            except Exception as error:
-                if not self._error_handlers:
-                    raise
-                logger.error("turn failed; running the application's error handlers: %r", error)
-                for handler in list(self._error_handlers):
-                    await handler(context, error)
+        if tracing_enabled():
+            with span("agent_application.on_turn", activity_type=str(context.activity.type)):
+                await self._run_turn(context)
+        else:  # without a span object alive for the whole turn
+            await self._run_turn(context)
 
-    def _typing(self, context: TurnContext) -> contextlib.AbstractAsyncContextManager[Any]:
+    def _typing(self, context: TurnContext) -> TypingIndicator | None:
         if not self._options.start_typing_timer or context.activity.type == ActivityTypes.typing:
-            return _NO_TYPING
+            return None
         return TypingIndicator(context, typing_options=self._options.typing)
 
     async def _run_turn(self, context: TurnContext) -> None:
-        activity = context.activity
-        if (
-            self._options.remove_recipient_mention
-            and activity.type == ActivityTypes.message
-            and activity.text is not None
-        ):
-            activity.remove_recipient_mention()
+        """The turn, with the typing indicator around it and the error handlers after it.
 
-        state = await self._load_state(context)
-        auth = self._auth
-        if auth is not None and await self._sign_in_intercepts(auth, context, state):
-            return
-        # (Empty hook lists and no downloaders are skipped without a coroutine each.)
-        if self._before_turn and not await self._run_hooks(self._before_turn, context, state):
-            await state.save(context)
-            return
-        if self._options.file_downloaders:
-            await self._download_files(context, state)
-        await self._dispatch(context, state)
-        if self._after_turn:
-            await self._run_hooks(self._after_turn, context, state)
-        await state.save(context)
+        (One coroutine for all of it: every object alive during a turn, coroutines included,
+        is work for the garbage collector while many turns are in flight.)
+        """
+        try:
+            typing = self._typing(context)
+            if typing is not None:
+                typing.start()
+            try:
+                activity = context.activity
+                if (
+                    self._options.remove_recipient_mention
+                    and activity.type == ActivityTypes.message
+                    and activity.text is not None
+                ):
+                    activity.remove_recipient_mention()
+                state = await self._load_state(context)
+                auth = self._auth
+                if auth is not None and await self._sign_in_intercepts(auth, context, state):
+                    return
+                # (Empty hook lists and no downloaders are skipped without a coroutine each.)
+                if self._before_turn and not await self._run_hooks(
+                    self._before_turn, context, state
+                ):
+                    await state.save(context)
+                    return
+                if self._options.file_downloaders:
+                    await self._download_files(context, state)
+                await self._dispatch(context, state)
+                if self._after_turn:
+                    await self._run_hooks(self._after_turn, context, state)
+                await state.save(context)
+            finally:
+                if typing is not None:
+                    await typing.finish()
+        except Exception as error:
+            if not self._error_handlers:
+                raise
+            logger.error("turn failed; running the application's error handlers: %r", error)
+            for handler in list(self._error_handlers):
+                await handler(context, error)
 
     async def _sign_in_intercepts(
         self, auth: Authorization, context: TurnContext, state: StateT
@@ -307,11 +334,9 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
             state = self._turn_state_factory()
             await state.load(context, self._storage)
         else:
-            from .state import TurnState
-
             # Its scopes are new and on this storage already: nothing to renew.
-            state = TurnState.with_storage(self._storage)
-            await state.load(context)
+            state = _turn_state_type().with_storage(self._storage)
+            await state._load_fresh(context)
         state.temp.input = context.activity.text
         return cast(StateT, state)
 
@@ -342,7 +367,10 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
             return
         if route.auth_handlers and not await self._authorize(context, state, route):
             return
-        with span("agent_application.route", is_invoke=route.is_invoke):
+        if tracing_enabled():
+            with span("agent_application.route", is_invoke=route.is_invoke):
+                await route.handler(context, state)
+        else:
             await route.handler(context, state)
 
     async def _authorize(self, context: TurnContext, state: StateT, route: Route[StateT]) -> bool:

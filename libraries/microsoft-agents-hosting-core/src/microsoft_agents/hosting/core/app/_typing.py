@@ -19,17 +19,15 @@ import contextlib
 import contextvars
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from microsoft_agents.activity import (
     Activity,
     ActivityTypes,
     ChannelId,
     Channels,
-    ResourceResponse,
     StreamInfo,
 )
 
@@ -119,7 +117,7 @@ class TypingIndicator:
         self._task: asyncio.Task[None] | None = None
         self._started = False
         self._stopped = False
-        self._hooks: tuple[Any, Any] | None = None
+        self._watching = False
 
     @property
     def initial_delay_seconds(self) -> float:
@@ -143,7 +141,8 @@ class TypingIndicator:
         if self._started or self._stopped:
             return
         self._started = True
-        self._hook_context()
+        self._watching = True
+        self._context._watch(self)
         # Most turns answer within the initial delay. Rather than a task (or a timer) per
         # turn that is almost always cancelled, the indicator waits in a queue shared by the
         # event loop's indicators of the same delay; the task exists only once typing is due.
@@ -168,7 +167,10 @@ class TypingIndicator:
             wait.remove(self._ticket)
         if self._task is not None and not self._task.done():
             self._task.cancel()
-        self._unhook_context()
+        if self._watching:
+            # Once stopped there is nothing left to watch for.
+            self._watching = False
+            self._context._unwatch(self)
 
     async def aclose(self) -> None:
         """Stop and wait until the timer task has finished."""
@@ -177,6 +179,12 @@ class TypingIndicator:
         if task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    async def finish(self) -> None:
+        """Stop; when typing was due, also wait until its timer task has finished."""
+        self.stop()
+        if self._task is not None:
+            await self.aclose()
 
     async def __aenter__(self) -> TypingIndicator:
         self.start()
@@ -188,9 +196,7 @@ class TypingIndicator:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.stop()
-        if self._task is not None:  # typing was due: wait until its task has finished
-            await self.aclose()
+        await self.finish()
 
     # -- the timer ------------------------------------------------------------------------------
 
@@ -220,55 +226,17 @@ class TypingIndicator:
 
     # -- stopping when the turn answers ---------------------------------------------------------
 
-    def _hook_context(self) -> None:
-        if self._hooks is not None:
-            return
-        # Kept until the indicator stops, so that leaving the chains finds the very objects
-        # that were added (dropped then: they refer back to the indicator).
-        on_send, on_change = self._hooks = (self._on_send, self._on_change)
-        context = self._context
-        context.on_send_activities(on_send)
-        context.on_update_activity(on_change)
-        context.on_delete_activity(on_change)
-
-    def _unhook_context(self) -> None:
-        """Leave the turn's interceptor chains: once stopped, the hooks have nothing to do."""
-        hooks = self._hooks
-        if hooks is None:
-            return
-        self._hooks = None
-        on_send, on_change = hooks
-        context = self._context
-        _discard(context._on_send, on_send)
-        _discard(context._on_update, on_change)
-        _discard(context._on_delete, on_change)
-
-    # The hooks only look and pass on: plain functions handing back the rest of the chain's
-    # awaitable cost less than coroutines that await it.
-
-    def _on_send(
-        self,
-        context: TurnContext,
-        activities: list[Activity],
-        next_handler: Callable[[], Awaitable[list[ResourceResponse]]],
-    ) -> Awaitable[list[ResourceResponse]]:
+    def _delivering(self, activities: list[Activity]) -> None:
+        """The turn delivers ``activities`` (after its interceptors ran)."""
         if not self._stopped:
             for activity in activities:
                 if _ends_typing(activity):
                     self.stop()
                     break
-        return next_handler()
 
-    def _on_change(
-        self, context: TurnContext, target: Any, next_handler: Callable[[], Awaitable[Any]]
-    ) -> Awaitable[Any]:
+    def _changing(self) -> None:
+        """The turn updates or deletes an activity."""
         self.stop()
-        return next_handler()
-
-
-def _discard(handlers: list[Any], hook: Any) -> None:
-    if hook in handlers:
-        handlers.remove(hook)
 
 
 _DEFAULT_OPTIONS = TypingOptions()  # never handed out, so never changed

@@ -22,7 +22,7 @@ from multidict import CIMultiDictProxy
 from pydantic import BaseModel
 from yarl import URL
 
-from ..telemetry import span
+from ..telemetry import span, tracing_enabled
 from ._session import RetryPolicy, SharedSession, get_product_info
 
 __all__ = [
@@ -297,6 +297,8 @@ class RestEndpoint:
             data = None if body is None else _encode_json(body)
         token = self._token
         headers = self._headers_with(token) if token is not None else await self.headers()
+        if not tracing_enabled():  # the common case, without a span object alive per request
+            return await self._send_with_retries(method, url, headers, data, accept, verbatim_error)
         attributes = {"http.request.method": method, "url.path": url.path}
         with span("agents.connector.request", **attributes):
             return await self._send_with_retries(method, url, headers, data, accept, verbatim_error)

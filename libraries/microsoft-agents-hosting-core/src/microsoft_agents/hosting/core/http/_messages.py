@@ -8,10 +8,11 @@ back into its framework's response. The core renders JSON bodies itself
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+
+from pydantic_core import to_json
 
 if TYPE_CHECKING:
     from ..authorization import ClaimsIdentity
@@ -93,12 +94,13 @@ class HttpResponse:
     content_type: str | None = JSON_CONTENT_TYPE
 
     def encode_body(self) -> bytes | None:
-        """The body as bytes: JSON rendered the way every host sends it, or ``None``."""
+        """The body as bytes: compact UTF-8 JSON, the same for every host, or ``None``."""
         if self.body is None:
             return None
         if isinstance(self.body, bytes):
             return self.body
-        return json.dumps(self.body).encode("utf-8")
+        # Compact UTF-8 JSON, several times cheaper than the json module.
+        return to_json(self.body)
 
 
 def _error(status_code: int, message: str) -> HttpResponse:

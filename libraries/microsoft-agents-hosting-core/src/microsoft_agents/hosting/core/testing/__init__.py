@@ -27,9 +27,32 @@ Invoke activities leave the agent's invoke response (``501`` when it sent none) 
 ``context.buffered_reply_activities`` and answer ``200`` with ``{"activities": [...]}`` there.
 Proactive code can be tested with ``adapter.continue_conversation(app_id,
 adapter.conversation_reference, callback)``.
+
+For the test suites of storages that run against real servers: :func:`run_scale_out` serves
+a counter agent from several processes sharing one store and checks that concurrent turns
+lose no update (:class:`ScaleOutRun`); :func:`require_local_server`, :func:`throwaway_name`,
+:class:`StorageClientLifecycleTests` and :class:`UnusedTokenCredential` serve their fixtures
+and tests.
 """
 
 from ._adapter import TestAdapter
 from ._flow import ReplyExpectation, TestFlow
+from ._scale_out import ScaleOutRun, run_scale_out
+from ._storage_backends import (
+    StorageClientLifecycleTests,
+    UnusedTokenCredential,
+    require_local_server,
+    throwaway_name,
+)
 
-__all__ = ["ReplyExpectation", "TestAdapter", "TestFlow"]
+__all__ = [
+    "ReplyExpectation",
+    "ScaleOutRun",
+    "StorageClientLifecycleTests",
+    "TestAdapter",
+    "TestFlow",
+    "UnusedTokenCredential",
+    "require_local_server",
+    "run_scale_out",
+    "throwaway_name",
+]

@@ -175,6 +175,10 @@ class TurnState:
         await _load_scopes(context, list(self._scopes.values()))
         return self
 
+    async def _load_fresh(self, context: TurnContext) -> None:
+        """:meth:`load` for a turn state whose scopes were all just created (nothing to renew)."""
+        await _load_scopes(context, list(self._scopes.values()))
+
     def _renew(self, scope_type: type[AgentState], storage: Storage | None) -> None:
         """Replace the standard scope of ``scope_type``, or add it if the turn state has no
         scope of that type at all (a custom subclass stands in for it)."""

@@ -36,6 +36,8 @@ __all__ = [
     "Reply",
     "StaticTokenProvider",
     "build_contract_agent",
+    "compact_json",
+    "error_body",
 ]
 
 AGENT_APP_ID = "contract-agent-app-id"
@@ -286,9 +288,14 @@ class Harness:
         return int(time.time())
 
 
+def compact_json(value: Any) -> bytes:
+    """``value`` as the hosts render JSON bodies: compact, UTF-8, keys in their order."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 def error_body(message: str) -> bytes:
     """The exact bytes of a ``{"error": message}`` answer."""
-    return json.dumps({"error": message}).encode("utf-8")
+    return compact_json({"error": message})
 
 
 class ContractFixtures:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ...http import ACTIVITY_REQUIRED_FIELDS_MESSAGE, INVALID_JSON_MESSAGE
-from ._harness import ContractFixtures, Harness, error_body
+from ._harness import ContractFixtures, Harness, compact_json, error_body
 
 __all__ = ["TestBadInputContract", "TestMessagingContract"]
 
@@ -52,7 +52,7 @@ class TestMessagingContract(ContractFixtures):
         assert reply.status == 200
         assert reply.headers["Content-Type"] == "application/json; charset=utf-8"
         expected = {"activities": [harness.reply_to(activity, "You said: ping")]}
-        assert reply.body == json.dumps(expected).encode()
+        assert reply.body == compact_json(expected)
         assert harness.channel.requests == []
 
     async def test_invoke_with_a_handler_answers_its_invoke_response(
@@ -65,7 +65,7 @@ class TestMessagingContract(ContractFixtures):
 
         assert reply.status == 200
         assert reply.media_type == "application/json"
-        assert reply.body == b'{"echo": {"n": 1}}'
+        assert reply.body == b'{"echo":{"n":1}}'
         assert harness.channel.requests == []
 
     async def test_invoke_without_a_handler_answers_501_with_no_body(
