@@ -88,6 +88,32 @@ class ActivityFields(AgentsModel):
     caller_id: NonEmptyString | None = None
     request_id: str | None = Field(default=None, exclude=True)
 
+    # -- construction without validation (internal) -------------------------------------------
+
+    @classmethod
+    def _construct_valid(cls, fields: dict[str, Any]) -> Self:
+        """An instance made of ``fields`` without a validation pass (internal fast path).
+
+        For callers that hold values known to be valid already: field names as keys, each
+        value of its field's type (strings that are not empty where the field demands it,
+        model instances that came out of validation) and no ``channel_id`` with a
+        sub-channel. Set exactly as ``model_construct`` sets them: every other field takes
+        its default (``None``) and counts as unset. About five times cheaper than
+        ``cls(**fields)`` for a reply.
+        """
+        names = cls.__dict__.get("_field_names")
+        if names is None:
+            names = tuple(cls.model_fields)
+            type.__setattr__(cls, "_field_names", names)
+        values = dict.fromkeys(names)
+        values.update(fields)
+        instance = cls.__new__(cls)
+        object.__setattr__(instance, "__dict__", values)
+        object.__setattr__(instance, "__pydantic_fields_set__", set(fields))
+        object.__setattr__(instance, "__pydantic_extra__", None)
+        object.__setattr__(instance, "__pydantic_private__", None)
+        return instance
+
     # -- wire mapping of the sub-channel ---------------------------------------------------
 
     @model_validator(mode="after")

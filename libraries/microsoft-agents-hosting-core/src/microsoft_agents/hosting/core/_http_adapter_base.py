@@ -8,10 +8,12 @@ JSON ``{"error": ...}`` body, never a 500.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import random
 import sys
 import traceback
+import uuid
 from typing import Any
 
 from yarl import URL
@@ -38,7 +40,7 @@ from .http import (
     HttpResponseFactory,
 )
 from .http._body import read_activity
-from .http._gc import freeze_after_first_request
+from .http._gc import tune_after_first_request
 
 __all__ = ["HttpAdapterBase", "default_on_turn_error"]
 
@@ -59,18 +61,15 @@ async def default_on_turn_error(context: TurnContext, error: Exception) -> None:
     await context.send_trace_activity("OnTurnError Trace", text, _ERROR_TRACE_TYPE, "TurnError")
 
 
-_random_bits = random.getrandbits
-_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
-_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+# Request ids: a random UUID-shaped prefix per process and a counter, so ids are unique in
+# the process and differ between processes. A correlation id, not a secret.
+_REQUEST_ID_PREFIX = str(uuid.uuid4())[:24]  # "xxxxxxxx-xxxx-4xxx-yxxx-"
+_request_counter = itertools.count(random.getrandbits(40))
 
 
 def _new_request_id() -> str:
-    """A random (version 4) UUID string, as ``str(uuid.uuid4())`` but about 5x cheaper.
-
-    A correlation id, not a secret: the ordinary random generator is good enough.
-    """
-    text = "%032x" % (_random_bits(128) & _UUID4_CLEAR | _UUID4_SET)
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    """A UUID-shaped id, unique in this process: far cheaper than ``str(uuid.uuid4())``."""
+    return f"{_REQUEST_ID_PREFIX}{next(_request_counter) & 0xFFFFFFFFFFFF:012x}"
 
 
 def _host_of(url: str) -> str | None:
@@ -181,8 +180,8 @@ class HttpAdapterBase(ChannelServiceAdapter):
             result = await self.process_activity(claims, activity, agent.on_turn)
         except PermissionError:
             return HttpResponseFactory.unauthorized()
-        if freeze_after_first_request.pending:
-            freeze_after_first_request()
+        if tune_after_first_request.pending:
+            tune_after_first_request()
         if result is None:
             return HttpResponseFactory.accepted()
         status = result.status if result.status is not None else 200

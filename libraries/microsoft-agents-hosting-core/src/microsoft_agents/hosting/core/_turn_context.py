@@ -26,6 +26,7 @@ from microsoft_agents.activity import (
     InputHints,
     Mention,
     ResourceResponse,
+    StreamInfo,
 )
 
 from ._turn_services import TurnServices
@@ -66,6 +67,7 @@ DeleteActivityHandler = Callable[
 
 _TRACE = ActivityTypes.trace.value
 _MESSAGE = ActivityTypes.message.value
+_STREAMINFO = "streaminfo"
 _ACCEPTING_INPUT = InputHints.accepting_input.value
 _IMMUTABLE = (str, int, float, bool, bytes, datetime, date, time)
 
@@ -94,6 +96,19 @@ def _clone(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _clone(item) for key, item in value.items()}
     return copy.deepcopy(value)
+
+
+def _answers_user(activity: Activity) -> bool:
+    """A message, or a streamed update (an activity with a ``streaminfo`` entity)."""
+    if activity.type == _MESSAGE:
+        return True
+    entities = activity.entities
+    if not entities:
+        return False
+    return any(
+        isinstance(entity, StreamInfo) or getattr(entity, "type", None) == _STREAMINFO
+        for entity in entities
+    )
 
 
 class _DeliveryWatcher(Protocol):
@@ -194,6 +209,9 @@ class TurnContext:
     _on_update: list[UpdateActivityHandler] | tuple[()]
     _on_delete: list[DeleteActivityHandler] | tuple[()]
     _watchers: list[_DeliveryWatcher] | None
+    # How often the turn has answered: delivered a message or a streamed update, or updated
+    # or deleted an activity (the typing indicator compares it to decide whether it is due).
+    _answers: int
 
     def __init__(
         self,
@@ -215,6 +233,7 @@ class TurnContext:
             self._on_update = list(source._on_update) if source._on_update else ()
             self._on_delete = list(source._on_delete) if source._on_delete else ()
             self._watchers = source._watchers
+            self._answers = source._answers
         else:
             if adapter_or_context is None:
                 raise TypeError(str(error_resources.AdapterRequired))
@@ -226,6 +245,7 @@ class TurnContext:
             self._buffered = []
             self._on_send = self._on_update = self._on_delete = ()
             self._watchers = None
+            self._answers = 0
         if activity is None:
             raise TypeError(str(error_resources.ActivityRequired))
         if not isinstance(activity, Activity):
@@ -309,7 +329,19 @@ class TurnContext:
                 addressing = _reply_addressing(self._activity)
                 if addressing is not None:
                     data.update(addressing)
-                    responses = await self._intercept_and_deliver([Activity(**data)])
+                    channel = addressing.get("channel_id")
+                    if (
+                        type(activity_or_text) is str
+                        and (speak is None or type(speak) is str)
+                        and type(data["input_hint"]) is str
+                        and (channel is None or not channel.sub_channel)
+                    ):
+                        # Every value is a plain string of ours or came validated with the
+                        # incoming activity: no second validation pass is needed.
+                        reply = Activity._construct_valid(data)
+                    else:
+                        reply = Activity(**data)
+                    responses = await self._intercept_and_deliver([reply])
                 else:
                     responses = await self._send([Activity(**data)], clone=False)
                 return responses[0] if responses else ResourceResponse()
@@ -360,6 +392,10 @@ class TurnContext:
 
     async def _deliver(self, outgoing: list[Activity]) -> list[ResourceResponse]:
         """Hand ``outgoing`` to the adapter; the turn has responded once a non-trace went out."""
+        for activity in outgoing:
+            if _answers_user(activity):
+                self._answers += 1
+                break
         if self._watchers:
             for watcher in tuple(self._watchers):
                 watcher._delivering(outgoing)
@@ -458,6 +494,7 @@ class TurnContext:
             watchers.remove(watcher)
 
     def _changing(self) -> None:
+        self._answers += 1
         if self._watchers:
             for watcher in tuple(self._watchers):
                 watcher._changing()

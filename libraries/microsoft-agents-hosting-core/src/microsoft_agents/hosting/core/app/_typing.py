@@ -28,8 +28,9 @@ from microsoft_agents.activity import (
     ActivityTypes,
     ChannelId,
     Channels,
-    StreamInfo,
 )
+
+from .._turn_context import _answers_user
 
 if TYPE_CHECKING:
     from .._turn_context import TurnContext
@@ -93,6 +94,20 @@ class TypingIndicator:
     gives the delays (``TypingOptions()`` by default).
     """
 
+    __slots__ = (
+        "_answers",
+        "_context",
+        "_initial_delay",
+        "_interval",
+        "_started",
+        "_stopped",
+        "_task",
+        "_ticket",
+        "_vars",
+        "_wait",
+        "_watching",
+    )
+
     def __init__(
         self,
         context: TurnContext,
@@ -118,6 +133,7 @@ class TypingIndicator:
         self._started = False
         self._stopped = False
         self._watching = False
+        self._answers = 0
 
     @property
     def initial_delay_seconds(self) -> float:
@@ -131,8 +147,10 @@ class TypingIndicator:
 
     @property
     def running(self) -> bool:
-        """Whether the indicator is started and not yet stopped."""
-        return self._started and not self._stopped
+        """Whether the indicator is started and not yet stopped (the turn has not answered)."""
+        if not self._started or self._stopped:
+            return False
+        return self._watching or self._context._answers == self._answers
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -141,11 +159,12 @@ class TypingIndicator:
         if self._started or self._stopped:
             return
         self._started = True
-        self._watching = True
-        self._context._watch(self)
         # Most turns answer within the initial delay. Rather than a task (or a timer) per
         # turn that is almost always cancelled, the indicator waits in a queue shared by the
         # event loop's indicators of the same delay; the task exists only once typing is due.
+        # Until then it does not even watch the turn: the context counts its answers, and a
+        # count that moved by the time typing is due means the turn has answered meanwhile.
+        self._answers = self._context._answers
         self._vars = contextvars.copy_context()
         loop = asyncio.get_running_loop()
         try:
@@ -204,9 +223,15 @@ class TypingIndicator:
         """The initial delay is over: send typing activities from now on."""
         self._wait = None
         variables, self._vars = self._vars, None
-        if not self._stopped and variables is not None:
-            # In the context the indicator was started in, as a task created by start() was.
-            self._task = variables.run(loop.create_task, self._run())
+        if self._stopped or variables is None:
+            return
+        if self._context._answers != self._answers:  # answered while typing was not due yet
+            self.stop()
+            return
+        self._watching = True
+        self._context._watch(self)
+        # In the context the indicator was started in, as a task created by start() was.
+        self._task = variables.run(loop.create_task, self._run())
 
     async def _run(self) -> None:
         while not self._stopped:
@@ -230,7 +255,7 @@ class TypingIndicator:
         """The turn delivers ``activities`` (after its interceptors ran)."""
         if not self._stopped:
             for activity in activities:
-                if _ends_typing(activity):
+                if _answers_user(activity):
                     self.stop()
                     break
 
@@ -338,13 +363,3 @@ class _DelayQueue:
             else:
                 self._arm(deadline)
                 return
-
-
-def _ends_typing(activity: Activity) -> bool:
-    """A message or a streamed update makes a typing indicator unnecessary."""
-    if activity.type == ActivityTypes.message:
-        return True
-    return any(
-        isinstance(entity, StreamInfo) or getattr(entity, "type", None) == _STREAMINFO
-        for entity in activity.entities or ()
-    )

@@ -215,7 +215,11 @@ class SharedSession:
         connector = aiohttp.TCPConnector(
             limit=self._limit, limit_per_host=self._limit_per_host, ttl_dns_cache=300
         )
-        self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout)
+        # No cookie jar: the channel APIs use none, and a shared jar would carry cookies set
+        # for one conversation's requests into every other one (it also costs per request).
+        self._session = aiohttp.ClientSession(
+            connector=connector, timeout=self._timeout, cookie_jar=aiohttp.DummyCookieJar()
+        )
         self._loop = loop
         self._sessions_created += 1
         return self._session

@@ -8,7 +8,7 @@ import uuid
 from typing import Any, cast
 
 from ..errors import StorageConflictError
-from ..telemetry import span
+from ..telemetry import span, tracing_enabled
 from ._type_aliases import JSON
 from .storage import Storage, StoreItemT, _check_changes, _check_keys
 from .store_item import ETAG_ANY, ETAG_CREATE_ONLY, StoreItem, _get_e_tag, _set_e_tag
@@ -47,12 +47,11 @@ class MemoryStorage(Storage):
         _check_keys(keys, "read")
         if target_cls is None:
             raise ValueError("MemoryStorage.read needs target_cls to build the items")
-        with span("agents.storage.read", **{"agents.storage.key_count": len(keys)}):
-            found: dict[str, tuple[JSON, str]] = {}
-            with self._lock:
-                for key in keys:
-                    if key in self._memory:
-                        found[key] = (copy.deepcopy(self._memory[key]), self._e_tag_of(key))
+        if tracing_enabled():
+            with span("agents.storage.read", **{"agents.storage.key_count": len(keys)}):
+                found = self._copies_of(keys)
+        else:
+            found = self._copies_of(keys)
         result: dict[str, StoreItemT] = {}
         for key, (document, e_tag) in found.items():
             item = target_cls.from_json_to_store_item(document)
@@ -85,6 +84,15 @@ class MemoryStorage(Storage):
             for key in keys:
                 self._memory.pop(key, None)
                 self._e_tags.pop(key, None)
+
+    def _copies_of(self, keys: list[str]) -> dict[str, tuple[JSON, str]]:
+        found: dict[str, tuple[JSON, str]] = {}
+        with self._lock:
+            memory = self._memory
+            for key in keys:
+                if key in memory:
+                    found[key] = (copy.deepcopy(memory[key]), self._e_tag_of(key))
+        return found
 
     def _e_tag_of(self, key: str) -> str:
         """The eTag of a stored key; documents seeded through ``state`` get one on demand."""

@@ -1,8 +1,8 @@
-"""After its first answered turn the host moves start-up objects out of the collector's way.
+"""After its first answered turn the host tunes the garbage collector, once per process.
 
 ``gc.freeze()`` is global to a process, so each case serves the agent from its own
-interpreter (over real HTTP on 127.0.0.1) and reports ``gc.get_freeze_count()`` and how
-often ``gc.freeze`` was called.
+interpreter (over real HTTP on 127.0.0.1) and reports ``gc.get_freeze_count()``, the
+thresholds and how often ``gc.freeze`` was called.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ async def main():
     await site.start()
     port = site._server.sockets[0].getsockname()[1]
     url = f"http://127.0.0.1:{port}/api/messages"
-    counts = {"start": gc.get_freeze_count()}
+    counts = {"start": gc.get_freeze_count(), "thresholds_before": gc.get_threshold()}
     activity = {"type": "message", "text": "hi", "deliveryMode": "expectReplies",
                 "channelId": "test", "conversation": {"id": "c"}, "from": {"id": "u"},
                 "recipient": {"id": "a"}}
@@ -67,6 +67,7 @@ async def main():
         await asyncio.sleep(0.05)
         counts["after_second_turn"] = gc.get_freeze_count()
     counts["freezes"] = len(freezes)
+    counts["thresholds_after"] = gc.get_threshold()
     await runner.cleanup()
     print(json.dumps(counts))
 
@@ -75,9 +76,9 @@ asyncio.run(main())
 
 
 def _serve(setting: str | None) -> dict[str, object]:
-    env = {k: v for k, v in os.environ.items() if k != "AGENTS_GC_FREEZE"}
+    env = {k: v for k, v in os.environ.items() if k != "AGENTS_GC_TUNING"}
     if setting is not None:
-        env["AGENTS_GC_FREEZE"] = setting
+        env["AGENTS_GC_TUNING"] = setting
     done = subprocess.run(
         [sys.executable, "-c", _SCRIPT],
         capture_output=True,
@@ -100,11 +101,15 @@ def test_the_first_answered_turn_freezes_start_up_objects_once() -> None:
     assert isinstance(frozen, int) and frozen > 1000  # modules, schemas, the app...
     assert counts["again_status"] == 200
     assert counts["freezes"] == 1  # once per process
+    young, middle, old = counts["thresholds_before"]  # type: ignore[misc]
+    assert young < 10_000
+    assert counts["thresholds_after"] == [10_000, middle, old]
 
 
 @pytest.mark.parametrize("setting", ["0", "false", "OFF"])
-def test_agents_gc_freeze_off_leaves_the_collector_alone(setting: str) -> None:
+def test_agents_gc_tuning_off_leaves_the_collector_alone(setting: str) -> None:
     counts = _serve(setting)
     assert (counts["good_status"], counts["reply"]) == (200, "Echo: hi")
     assert counts["after_first_turn"] == counts["after_second_turn"] == 0
     assert counts["freezes"] == 0
+    assert counts["thresholds_after"] == counts["thresholds_before"]
