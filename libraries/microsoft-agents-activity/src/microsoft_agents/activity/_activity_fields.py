@@ -101,11 +101,11 @@ class ActivityFields(AgentsModel):
         its default (``None``) and counts as unset. About five times cheaper than
         ``cls(**fields)`` for a reply.
         """
-        names = cls.__dict__.get("_field_names")
-        if names is None:
-            names = tuple(cls.model_fields)
-            type.__setattr__(cls, "_field_names", names)
-        values = dict.fromkeys(names)
+        defaults = cls.__dict__.get("_unset_values")
+        if defaults is None:
+            defaults = dict.fromkeys(cls.model_fields)
+            type.__setattr__(cls, "_unset_values", defaults)
+        values = defaults.copy()  # a sized copy: far cheaper than filling a new dict
         values.update(fields)
         instance = cls.__new__(cls)
         object.__setattr__(instance, "__dict__", values)

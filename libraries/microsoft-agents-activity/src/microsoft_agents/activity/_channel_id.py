@@ -107,7 +107,8 @@ class ChannelId(str):
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        from_str = core_schema.no_info_after_validator_function(cls, core_schema.str_schema())
+        parse = _parse_known if cls is ChannelId else cls
+        from_str = core_schema.no_info_after_validator_function(parse, core_schema.str_schema())
         return core_schema.json_or_python_schema(
             json_schema=from_str,
             python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_str]),
@@ -115,6 +116,24 @@ class ChannelId(str):
                 str, return_schema=core_schema.str_schema(), when_used="always"
             ),
         )
+
+
+_KNOWN: dict[str, ChannelId] = {}
+_KNOWN_LIMIT = 256
+
+
+def _parse_known(value: str) -> ChannelId:
+    """``ChannelId(value)``, shared between activities for the few ids a server sees.
+
+    A ``ChannelId`` never changes, so one instance per distinct text serves every activity
+    (validation then builds no new object for it). At most ``_KNOWN_LIMIT`` texts are kept.
+    """
+    found = _KNOWN.get(value)
+    if found is None:
+        found = ChannelId(value)
+        if len(_KNOWN) < _KNOWN_LIMIT:
+            _KNOWN[value] = found
+    return found
 
 
 def _from_python(value: Any) -> ChannelId:

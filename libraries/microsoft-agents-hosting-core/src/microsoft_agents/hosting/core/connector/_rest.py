@@ -82,6 +82,24 @@ def _url_prefix(base: URL) -> str | None:
     return text
 
 
+_PARSED_BASES: dict[str, tuple[URL, str | None]] = {}
+_PARSED_BASES_LIMIT = 256
+
+
+def _parsed_base(base_url: str) -> tuple[URL, str | None]:
+    """The parsed base URL and its :func:`_url_prefix`, remembered for the few service URLs
+    a server talks to (a connector client is made per turn)."""
+    found = _PARSED_BASES.get(base_url)
+    if found is None:
+        base = URL(base_url)
+        if not base.absolute:
+            raise ValueError(f"the endpoint URL must be absolute, got {base_url!r}")
+        found = (base, _url_prefix(base))
+        if len(_PARSED_BASES) < _PARSED_BASES_LIMIT:
+            _PARSED_BASES[base_url] = found
+    return found
+
+
 def dump_model(model: BaseModel, *, exclude_none: bool = False) -> Any:
     """The JSON wire form of ``model``: by alias, unset fields left out."""
     return model.model_dump(
@@ -199,10 +217,7 @@ class RestEndpoint:
         if not base_url.endswith("/"):
             base_url += "/"
         self._base_url = base_url
-        self._base = URL(base_url)
-        if not self._base.absolute:
-            raise ValueError(f"the endpoint URL must be absolute, got {base_url!r}")
-        self._prefix = _url_prefix(self._base)
+        self._base, self._prefix = _parsed_base(base_url)
         if isinstance(session, SharedSession):
             self._shared, self._owns_shared = session, False
         elif session is not None:

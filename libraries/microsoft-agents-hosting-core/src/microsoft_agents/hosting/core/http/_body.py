@@ -55,10 +55,15 @@ class BadRequestBody(Exception):
         self.response = response
 
 
+_PLAIN_JSON = frozenset({JSON_CONTENT_TYPE, JSON_CONTENT_TYPE + "; charset=utf-8"})
+
+
 def is_json_media_type(content_type: str | None) -> bool:
     """Whether ``content_type`` is ``application/json`` or a ``+json`` type (any parameters)."""
     if not content_type:
         return False
+    if content_type in _PLAIN_JSON:
+        return True
     media_type = content_type.split(";", 1)[0].strip().lower()
     return media_type == JSON_CONTENT_TYPE or (
         media_type.startswith("application/") and media_type.endswith("+json")

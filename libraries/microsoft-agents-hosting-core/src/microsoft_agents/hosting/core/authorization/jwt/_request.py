@@ -34,13 +34,13 @@ async def _authorize_request(
       ``{"error": "Invalid authorization header format"}``;
     * a token that does not validate: 401 ``{"error": "Invalid token or authentication failed."}``.
     """
+    if not authorization_header and auth_config is not None and auth_config.ANONYMOUS_ALLOWED:
+        return ClaimsIdentity()  # what JwtTokenValidator.get_anonymous_claims gives
     from ...http import HttpResponse  # the HTTP layer imports this module too
 
     if auth_config is None:
         return HttpResponse(500, {"error": "Agent Authentication configuration not found"})
     if not authorization_header:
-        if auth_config.ANONYMOUS_ALLOWED:
-            return ClaimsIdentity()  # what JwtTokenValidator.get_anonymous_claims gives
         return HttpResponse(401, {"error": "Authorization header not found"})
     validator = JwtTokenValidator(auth_config)
     parts = authorization_header.split(" ")
