@@ -321,6 +321,43 @@ async def test_add_route_accepts_async_selectors() -> None:
     assert await h.run(message("sync")) == []
 
 
+async def test_each_selector_runs_once_per_turn_when_an_async_one_follows_sync_ones() -> None:
+    h = Harness()
+    calls: list[str] = []
+
+    def sync_no(context: TurnContext) -> bool:
+        calls.append("sync")
+        return False
+
+    async def async_yes(context: TurnContext) -> bool:
+        calls.append("async")
+        return context.activity.text == "go"
+
+    def after(context: TurnContext) -> bool:
+        calls.append("after")
+        return True
+
+    h.app.add_route(sync_no, h.handler("sync"))
+    h.app.add_route(async_yes, h.handler("async"))
+    h.app.add_route(after, h.handler("after"))
+    assert await h.run(message("go")) == ["async"]
+    assert calls == ["sync", "async"]
+    calls.clear()
+    assert await h.run(message("stop")) == ["after"]
+    assert calls == ["sync", "async", "after"]
+
+
+async def test_routes_added_during_a_turn_apply_from_the_next_turn() -> None:
+    h = Harness()
+
+    async def adds_a_route(context: TurnContext, state: TurnState) -> None:
+        h.app.add_route(lambda c: True, h.handler("added"), rank=RouteRank.FIRST)
+
+    h.app.add_route(lambda c: c.activity.text == "add", adds_a_route)
+    assert await h.run(message("add")) == []
+    assert await h.run(message("add")) == ["added"]
+
+
 @pytest.mark.parametrize("rank", [0, 1, 32767, 65535])
 def test_ranks_in_range_are_accepted(rank: int) -> None:
     Harness().app.add_route(lambda context: True, Harness().handler("x"), rank=rank)

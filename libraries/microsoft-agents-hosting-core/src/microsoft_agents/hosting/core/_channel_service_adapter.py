@@ -237,7 +237,8 @@ class ChannelServiceAdapter(ChannelAdapter):
                 self._set_connector(context, connector)
             await self.run_pipeline(context, callback)
         finally:
-            await self._close_turn(context, connector)
+            if connector is not None or self._opened_user_token_client(context):
+                await self._close_turn(context, connector)
         return self._turn_result(activity, context)
 
     async def process_proactive(
@@ -390,22 +391,28 @@ class ChannelServiceAdapter(ChannelAdapter):
         context.services.set(_CONNECTOR_KEY, connector)
         context.turn_state[self.CONNECTOR_CLIENT_KEY] = connector
 
+    def _opened_user_token_client(self, context: TurnContext) -> bool:
+        """Whether the turn has a user-token client that was actually made (to be closed)."""
+        user_token_client = context.turn_state.get(self.USER_TOKEN_CLIENT_KEY)
+        return user_token_client is not None and (
+            type(user_token_client) is not LazyUserTokenClient or user_token_client.created
+        )
+
     async def _close_turn(
         self, context: TurnContext, connector: ConnectorClientBase | None
     ) -> None:
         if connector is not None:
             await close_quietly(connector, "connector client")
-        user_token_client = context.turn_state.get(self.USER_TOKEN_CLIENT_KEY)
-        if user_token_client is None or (
-            type(user_token_client) is LazyUserTokenClient and not user_token_client.created
-        ):
-            return  # nothing was opened: closing would do nothing
-        await close_quietly(user_token_client, "user-token client")
+        if self._opened_user_token_client(context):
+            await close_quietly(context.turn_state[self.USER_TOKEN_CLIENT_KEY], "user-token client")
 
     def _turn_result(self, activity: Activity, context: TurnContext) -> InvokeResponse | None:
         if _buffers_replies(activity):
+            # (The serializer itself: model_dump's wrapper adds a call per reply.)
             replies = [
-                reply.model_dump(mode="json", by_alias=True, exclude_unset=True)
+                type(reply).__pydantic_serializer__.to_python(
+                    reply, mode="json", by_alias=True, exclude_unset=True
+                )
                 for reply in context.buffered_reply_activities
             ]
             return InvokeResponse(status=200, body={"activities": replies})

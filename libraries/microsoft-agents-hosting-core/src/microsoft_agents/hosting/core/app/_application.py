@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Generic, cast
 
 from microsoft_agents.activity import ActivityTypes
@@ -298,13 +298,22 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
                     return
                 if self._options.file_downloaders:
                     await self._download_files(context, state)
-                await self._dispatch(context, state)
+                routed = self._dispatch(context, state)
+                if routed is not None:
+                    await routed
                 if self._after_turn:
                     await self._run_hooks(self._after_turn, context, state)
-                await state.save(context)
+                if isinstance(state, _turn_state_type()):
+                    saving = state._save_when_changed(context)
+                    if saving is not None:  # (no coroutine at all when nothing changed)
+                        await saving
+                else:
+                    await state.save(context)
             finally:
                 if typing is not None:
-                    await typing.finish()
+                    typing.stop()
+                    if typing._task is not None:  # typing was due: wait for its task to end
+                        await typing.aclose()
         except Exception as error:
             if not self._error_handlers:
                 raise
@@ -356,15 +365,35 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
             files.extend(await downloader.download_files(context))
         state.temp.input_files = files
 
-    async def _dispatch(self, context: TurnContext, state: StateT) -> None:
-        route = await self._routes.first_match(context)
+    def _dispatch(self, context: TurnContext, state: StateT) -> Awaitable[None] | None:
+        """What running the matched route takes, or ``None`` when no route matched.
+
+        In the usual case (plain selectors, no sign-in, no tracing) that is the handler's own
+        coroutine: routing adds no coroutine of its own to the turn.
+        """
+        route, pending = self._routes.match_now(context)
+        if pending is not None:
+            return self._run_route(context, state, None, pending)
         if route is None:
-            logger.warning(
-                "no route matched the %r activity (name=%r)",
-                context.activity.type,
-                context.activity.name,
-            )
-            return
+            self._no_route(context)
+            return None
+        if route.auth_handlers or tracing_enabled():
+            return self._run_route(context, state, route, None)
+        return route.handler(context, state)
+
+    async def _run_route(
+        self,
+        context: TurnContext,
+        state: StateT,
+        route: Route[StateT] | None,
+        pending: Awaitable[Route[StateT] | None] | None,
+    ) -> None:
+        if pending is not None:
+            route = await pending
+            if route is None:
+                self._no_route(context)
+                return
+        assert route is not None
         if route.auth_handlers and not await self._authorize(context, state, route):
             return
         if tracing_enabled():
@@ -372,6 +401,14 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
                 await route.handler(context, state)
         else:
             await route.handler(context, state)
+
+    @staticmethod
+    def _no_route(context: TurnContext) -> None:
+        logger.warning(
+            "no route matched the %r activity (name=%r)",
+            context.activity.type,
+            context.activity.name,
+        )
 
     async def _authorize(self, context: TurnContext, state: StateT, route: Route[StateT]) -> bool:
         if self._auth is None:

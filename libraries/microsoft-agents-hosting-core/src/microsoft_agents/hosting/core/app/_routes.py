@@ -90,6 +90,7 @@ class _RouteList(Generic[StateT]):
     def __init__(self) -> None:
         self._entries: list[tuple[tuple[int, int, int, int], Route[StateT]]] = []
         self._counter = itertools.count()
+        self._snapshot: tuple[Route[StateT], ...] | None = None
 
     def add(self, route: Route[StateT]) -> None:
         key = (
@@ -99,19 +100,57 @@ class _RouteList(Generic[StateT]):
             next(self._counter),
         )
         bisect.insort(self._entries, (key, route), key=lambda entry: entry[0])
+        self._snapshot = None
+
+    def _routes(self) -> tuple[Route[StateT], ...]:
+        # A snapshot: routes added while a turn runs apply from the next turn on.
+        snapshot = self._snapshot
+        if snapshot is None:
+            snapshot = self._snapshot = tuple(route for _, route in self._entries)
+        return snapshot
 
     def __iter__(self) -> Iterator[Route[StateT]]:
-        # A snapshot: routes added while a turn runs apply from the next turn on.
-        return iter([route for _, route in self._entries])
+        return iter(self._routes())
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    async def first_match(self, context: TurnContext) -> Route[StateT] | None:
-        """The first route whose selector accepts the turn, or ``None``."""
-        for route in self:
+    def match_now(
+        self, context: TurnContext
+    ) -> tuple[Route[StateT] | None, Awaitable[Route[StateT] | None] | None]:
+        """The first match, found without a coroutine when every selector asked answers at
+        once (the usual case): ``(route or None, None)``. Otherwise ``(None, pending)``:
+        awaiting ``pending`` finishes the search where it stopped (no selector runs twice).
+        """
+        routes = self._routes()
+        for index, route in enumerate(routes):
             if type(route).matches is not _MATCHES:
-                matched: Any = await route.matches(context)
+                return None, self._match_from(context, routes, index, None)
+            matched = route.selector(context)
+            if matched is True:
+                return route, None
+            if matched is False:
+                continue
+            if inspect.isawaitable(matched):
+                return None, self._match_from(context, routes, index, matched)
+            if matched:
+                return route, None
+        return None, None
+
+    async def _match_from(
+        self,
+        context: TurnContext,
+        routes: tuple[Route[StateT], ...],
+        index: int,
+        pending: Awaitable[Any] | None,
+    ) -> Route[StateT] | None:
+        for position in range(index, len(routes)):
+            route = routes[position]
+            matched: Any
+            if pending is not None and position == index:
+                matched = await pending
+            elif type(route).matches is not _MATCHES:
+                matched = await route.matches(context)
             else:  # what Route.matches does, without a coroutine per route
                 matched = route.selector(context)
                 if matched is not True and matched is not False and inspect.isawaitable(matched):
@@ -119,6 +158,11 @@ class _RouteList(Generic[StateT]):
             if matched:
                 return route
         return None
+
+    async def first_match(self, context: TurnContext) -> Route[StateT] | None:
+        """The first route whose selector accepts the turn, or ``None``."""
+        route, pending = self.match_now(context)
+        return await pending if pending is not None else route
 
 
 _MATCHES = Route.matches

@@ -175,9 +175,9 @@ class TurnState:
         await _load_scopes(context, list(self._scopes.values()))
         return self
 
-    async def _load_fresh(self, context: TurnContext) -> None:
+    def _load_fresh(self, context: TurnContext) -> Awaitable[None]:
         """:meth:`load` for a turn state whose scopes were all just created (nothing to renew)."""
-        await _load_scopes(context, list(self._scopes.values()))
+        return _load_scopes(context, list(self._scopes.values()))
 
     def _renew(self, scope_type: type[AgentState], storage: Storage | None) -> None:
         """Replace the standard scope of ``scope_type``, or add it if the turn state has no
@@ -191,19 +191,38 @@ class TurnState:
     async def save(self, context: TurnContext, force: bool = False) -> None:
         """Save every changed scope (every scope if ``force``); see the class docstring for
         what happens on a conflict."""
+        writing = self._write_batches(self._pending_batches(context, force))
+        if writing is not None:
+            await writing
+
+    def _save_when_changed(self, context: TurnContext) -> Awaitable[object] | None:
+        """What :meth:`save` awaits, or ``None`` when nothing changed (the usual turn end):
+        decided without a coroutine. Subclasses that override :meth:`save` get it called."""
+        if type(self).save is not TurnState.save:
+            return self.save(context)
+        return self._write_batches(self._pending_batches(context, False))
+
+    def _pending_batches(
+        self, context: TurnContext, force: bool
+    ) -> dict[int, tuple[Storage, list[_PendingSave]]]:
         batches: dict[int, tuple[Storage, list[_PendingSave]]] = {}
         for scope in self._scopes.values():
             pending = scope._prepare_save(context, force)
             if pending is not None:
                 batch = batches.setdefault(id(scope.storage), (scope.storage, []))
                 batch[1].append(pending)
+        return batches
+
+    @staticmethod
+    def _write_batches(
+        batches: dict[int, tuple[Storage, list[_PendingSave]]],
+    ) -> Awaitable[object] | None:
         if not batches:
-            return
+            return None
         if len(batches) == 1:
             for storage, pendings in batches.values():
-                await _write_batch(storage, pendings)
-            return
-        await _run_all(_write_batch(storage, pendings) for storage, pendings in batches.values())
+                return _write_batch(storage, pendings)
+        return _run_all(_write_batch(storage, pendings) for storage, pendings in batches.values())
 
     def clear(self, context: TurnContext, scope: str | None = None) -> None:
         """Empty one scope (by name) or all of them; storage follows on the next save."""
