@@ -506,3 +506,26 @@ async def test_cookies_set_by_a_channel_are_never_sent_back() -> None:
     finally:
         await runner.cleanup()
     assert seen == [None, None]  # the first answer's cookie did not travel with the second
+
+
+async def test_only_clients_on_the_shared_session_skip_closing(
+    channel: ChannelServiceStandIn,
+) -> None:
+    from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
+
+    async with RestChannelServiceClientFactory(manager()) as factory:
+        shared = await factory.create_connector_client(
+            None, channel_claims(), channel.url, BOT_FRAMEWORK
+        )
+        assert shared._close_is_noop  # type: ignore[attr-defined]
+        await shared.conversations.send_to_conversation("c", Activity(type="message"))
+        await shared.close()  # releases nothing: the factory's session stays usable
+        assert factory.shared_session.session is not None
+        assert not factory.shared_session.session.closed
+    own = TeamsConnectorClient(channel.url, "")
+    assert not own._close_is_noop  # its own session: the turn must close it
+    await own.conversations.send_to_conversation("c", Activity(type="message"))
+    session = own._endpoint.shared_session.session
+    assert session is not None and not session.closed
+    await own.close()
+    assert session.closed

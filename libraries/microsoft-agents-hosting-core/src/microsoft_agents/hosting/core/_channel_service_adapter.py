@@ -34,6 +34,8 @@ from ._turn_clients import LazyUserTokenClient, close_quietly
 from ._turn_context import TurnContext
 from .authorization import AuthenticationConstants, ClaimsIdentity
 from .connector import ChannelServiceClientFactoryBase, ConnectorClientBase, UserTokenClientBase
+from .connector.client import ConnectorClient
+from .connector.teams import TeamsConnectorClient
 
 __all__ = ["ChannelServiceAdapter", "dump_json_value"]
 
@@ -50,6 +52,8 @@ _CREATE_CONVERSATION_EVENT = ActivityEventNames.create_conversation.value
 
 
 _JSON_LEAVES = frozenset({str, int, float, bool, type(None)})
+# The connector clients whose close() is known (not overridden): see process_activity.
+_OWN_CONNECTORS = frozenset({ConnectorClient, TeamsConnectorClient})
 
 
 def dump_json_value(value: Any) -> Any:
@@ -237,6 +241,8 @@ class ChannelServiceAdapter(ChannelAdapter):
                 self._set_connector(context, connector)
             await self.run_pipeline(context, callback)
         finally:
+            if type(connector) in _OWN_CONNECTORS and connector._close_is_noop:  # type: ignore[union-attr]
+                connector = None  # our client on the shared session: closing releases nothing
             if connector is not None or self._opened_user_token_client(context):
                 await self._close_turn(context, connector)
         return self._turn_result(activity, context)

@@ -357,7 +357,8 @@ class RestEndpoint:
                 )  # fmt: skip
                 await asyncio.sleep(wait)
                 continue
-            logger.debug("%s %s -> %d", method, url.path, reply.status)
+            if logger.isEnabledFor(logging.DEBUG):  # (url.path decodes the path each time)
+                logger.debug("%s %s -> %d", method, url.path, reply.status)
             if reply.ok or reply.status in accept:
                 return reply
             if attempt >= policy.max_attempts or not policy.retries_status(reply.status):

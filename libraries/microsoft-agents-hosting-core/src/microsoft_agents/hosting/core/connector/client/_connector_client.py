@@ -67,6 +67,11 @@ class ConnectorClient(ConnectorClientBase):
         """Release the client; a shared session stays open."""
         await self._endpoint.close()
 
+    @property
+    def _close_is_noop(self) -> bool:
+        """Whether :meth:`close` has nothing to release (the session is shared)."""
+        return not self._endpoint._owns_shared
+
     async def __aenter__(self) -> Self:
         return self
 
