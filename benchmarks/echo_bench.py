@@ -2,7 +2,7 @@
 
 Usage::
 
-    python3 benchmarks/echo_bench.py             # 2 rounds, 10 s measured per scenario
+    python3 benchmarks/echo_bench.py             # 3 rounds, 10 s measured per scenario
     python3 benchmarks/echo_bench.py --quick     # 1 round, 3 s measured per scenario
     python3 benchmarks/echo_bench.py --json      # machine-readable results on stdout
     python3 benchmarks/echo_bench.py --profile   # also sample the servers with py-spy
@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Load-test the echo agent on our host and on the published one."
     )
     parser.add_argument("--quick", action="store_true", help="1 round of 3 s per scenario")
-    parser.add_argument("--rounds", type=int, help="rounds per stack (default 2, quick 1)")
+    parser.add_argument("--rounds", type=int, help="rounds per stack (default 3, quick 1)")
     parser.add_argument("--duration", type=float, help="measured seconds (default 10, quick 3)")
     parser.add_argument("--warmup", type=float, help="warm-up seconds (default 3, quick 1)")
     parser.add_argument("--concurrency", type=int, default=32, help="in-flight requests")
@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(os.sched_getaffinity(0)) < 2:
         log("this benchmark needs at least 2 CPUs (server on one, load on another)")
         return 2
-    args.rounds = args.rounds or (1 if args.quick else 2)
+    args.rounds = args.rounds or (1 if args.quick else 3)
     args.duration = args.duration or (3.0 if args.quick else 10.0)
     args.warmup = args.warmup if args.warmup is not None else (1.0 if args.quick else 3.0)
     stacks = {"all": (*STACKS, ASGI), "both": STACKS}.get(args.stack, (args.stack,))

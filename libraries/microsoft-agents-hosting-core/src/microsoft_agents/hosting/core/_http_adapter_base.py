@@ -79,12 +79,23 @@ def _host_of(url: str) -> str | None:
         return None
 
 
+_WEB_URLS: dict[str, bool] = {}  # the answers for the few service URLs a server sees
+_WEB_URLS_LIMIT = 256
+
+
 def _is_web_url(url: str) -> bool:
+    known = _WEB_URLS.get(url)
+    if known is not None:
+        return known
     try:
         parsed = URL(url.strip())
     except (ValueError, TypeError):
-        return False
-    return parsed.absolute and parsed.scheme in ("http", "https") and bool(parsed.host)
+        answer = False
+    else:
+        answer = parsed.absolute and parsed.scheme in ("http", "https") and bool(parsed.host)
+    if len(_WEB_URLS) < _WEB_URLS_LIMIT:
+        _WEB_URLS[url] = answer
+    return answer
 
 
 class HttpAdapterBase(ChannelServiceAdapter):

@@ -57,8 +57,14 @@ _TOKEN_FIELD = re.compile(
 _PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_.~!$&'()*+,;=:@-]+")
 
 
+# The fixed segments of the REST paths, known plain: no pattern match needed for them.
+_FIXED_SEGMENTS = frozenset(
+    {"v3", "conversations", "activities", "members", "pagedmembers", "attachments", "teams"}
+)
+
+
 def _quote_segment(segment: str) -> str:
-    if _PLAIN_SEGMENT.fullmatch(segment):
+    if segment in _FIXED_SEGMENTS or _PLAIN_SEGMENT.fullmatch(segment):
         return segment
     return quote(segment, safe=_SAFE_PATH_CHARS)
 
