@@ -287,3 +287,31 @@ async def test_the_published_per_route_methods_still_work() -> None:
 def test_routes_need_a_handler() -> None:
     with pytest.raises(TypeError):
         ChannelServiceRoutes(None)  # type: ignore[arg-type]
+
+
+def test_replies_rendered_from_the_models_equal_the_rendered_result_body() -> None:
+    from datetime import datetime, timezone
+
+    from pydantic_core import to_json
+
+    from microsoft_agents.activity import Activity, Mention
+    from microsoft_agents.hosting.core._channel_service_adapter import encode_replies
+
+    replies = [
+        Activity(type="message", text="héllo ✓", channel_id="msteams:COPILOT", id=None),
+        Activity(
+            type="message",
+            text="<at>Bot</at> hi",
+            timestamp=datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc),
+            entities=[Mention(mentioned={"id": "b", "name": "Bot"}, text="<at>Bot</at>")],
+            value={"n": 1.5, "list": [None, True]},
+        ),
+        Activity(type="typing"),
+    ]
+    body = {
+        "activities": [
+            reply.model_dump(mode="json", by_alias=True, exclude_unset=True) for reply in replies
+        ]
+    }
+    assert encode_replies(replies) == to_json(body)
+    assert encode_replies([]) == b'{"activities":[]}'

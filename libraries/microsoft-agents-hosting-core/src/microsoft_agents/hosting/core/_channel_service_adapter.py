@@ -37,7 +37,7 @@ from .connector import ChannelServiceClientFactoryBase, ConnectorClientBase, Use
 from .connector.client import ConnectorClient
 from .connector.teams import TeamsConnectorClient
 
-__all__ = ["ChannelServiceAdapter", "dump_json_value"]
+__all__ = ["ChannelServiceAdapter", "dump_json_value", "encode_replies"]
 
 # The services bag is keyed by these protocols; mypy wants concrete classes as type keys.
 _CONNECTOR_KEY: type[ConnectorClientBase] = ConnectorClientBase  # type: ignore[type-abstract]
@@ -75,6 +75,19 @@ def dump_json_value(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [dump_json_value(item) for item in value]
     return value
+
+
+def encode_replies(replies: list[Activity]) -> bytes:
+    """``{"activities": [...]}`` as compact JSON bytes, each reply in its wire form.
+
+    The same bytes as rendering the ``body`` :meth:`ChannelServiceAdapter._turn_result` builds,
+    written by pydantic straight from the models.
+    """
+    parts = [
+        type(reply).__pydantic_serializer__.to_json(reply, by_alias=True, exclude_unset=True)
+        for reply in replies
+    ]
+    return b'{"activities":[' + b",".join(parts) + b"]}"
 
 
 def _buffers_replies(activity: Activity) -> bool:
@@ -217,6 +230,13 @@ class ChannelServiceAdapter(ChannelAdapter):
         ``expectReplies``, the agent's invoke response (``501`` when it sent none) for
         ``invoke``, otherwise ``None``.
         """
+        context = await self._run_incoming(claims_identity, activity, callback)
+        return self._turn_result(activity, context)
+
+    async def _run_incoming(
+        self, claims_identity: ClaimsIdentity, activity: Activity, callback: TurnLogic
+    ) -> TurnContext:
+        """The turn of :meth:`process_activity`, up to (not including) its result."""
         if claims_identity is None:
             claims_identity = ClaimsIdentity()
         if claims_identity.is_agent_claim():
@@ -245,7 +265,7 @@ class ChannelServiceAdapter(ChannelAdapter):
                 connector = None  # our client on the shared session: closing releases nothing
             if connector is not None or self._opened_user_token_client(context):
                 await self._close_turn(context, connector)
-        return self._turn_result(activity, context)
+        return context
 
     async def process_proactive(
         self,

@@ -20,7 +20,7 @@ from yarl import URL
 
 from microsoft_agents.activity import Activity
 
-from ._channel_service_adapter import ChannelServiceAdapter, dump_json_value
+from ._channel_service_adapter import ChannelServiceAdapter, dump_json_value, encode_replies
 from ._host_validator import OutboundHostValidator
 from ._middleware import Agent
 from ._turn_context import TurnContext
@@ -188,6 +188,13 @@ class HttpAdapterBase(ChannelServiceAdapter):
         activity.__dict__["request_id"] = _new_request_id()
         activity.__pydantic_fields_set__.add("request_id")
         try:
+            if activity.delivery_mode in _BUFFERED_DELIVERY and self._renders_replies_itself():
+                # The replies go straight from the models to the answer's bytes.
+                context = await self._run_incoming(claims, activity, agent.on_turn)
+                answer = HttpResponse(200, encode_replies(context.buffered_reply_activities))
+                if tune_after_first_request.pending:
+                    tune_after_first_request()
+                return answer
             result = await self.process_activity(claims, activity, agent.on_turn)
         except PermissionError:
             return HttpResponseFactory.unauthorized()
@@ -200,6 +207,15 @@ class HttpAdapterBase(ChannelServiceAdapter):
             # The buffered replies are plain JSON values already (see ``_turn_result``).
             return HttpResponseFactory.json(result.body, status)
         return HttpResponseFactory.json(dump_json_value(result.body), status)
+
+    def _renders_replies_itself(self) -> bool:
+        """Whether the buffered replies may skip :meth:`process_activity`'s result object
+        (neither it nor ``_turn_result`` is overridden)."""
+        cls = type(self)
+        return (
+            cls.process_activity is ChannelServiceAdapter.process_activity
+            and cls._turn_result is ChannelServiceAdapter._turn_result
+        )
 
     async def _read_activity(self, request: HttpRequestProtocol) -> Activity:
         limit = self.max_body_bytes if self.max_body_bytes is not None else sys.maxsize

@@ -64,9 +64,12 @@ class TurnState:
         """A turn state with conversation, user and temp scopes on ``storage``, plus
         ``agent_states``."""
         turn_state = cls()
-        turn_state.add(ConversationState(storage))
-        turn_state.add(UserState(storage))
-        turn_state.add(TempState())
+        # What add() gives for the three standard scopes, keyed by their (fixed) names.
+        turn_state._scopes = {
+            "ConversationState": ConversationState(storage),
+            "UserState": UserState(storage),
+            TempState.SCOPE_NAME: TempState(),
+        }
         for agent_state in agent_states:
             turn_state.add(agent_state)
         return turn_state
@@ -177,7 +180,17 @@ class TurnState:
 
     def _load_fresh(self, context: TurnContext) -> Awaitable[None]:
         """:meth:`load` for a turn state whose scopes were all just created (nothing to renew)."""
-        return _load_scopes(context, list(self._scopes.values()))
+        scopes = self._scopes
+        conversation = scopes.get("ConversationState")
+        user = scopes.get("UserState")
+        if (
+            len(scopes) == 3
+            and type(conversation) is ConversationState
+            and type(user) is UserState
+            and type(scopes.get(TempState.SCOPE_NAME)) is TempState
+        ):
+            return _load_standard(context, conversation, user, scopes)
+        return _load_scopes(context, list(scopes.values()))
 
     def _renew(self, scope_type: type[AgentState], storage: Storage | None) -> None:
         """Replace the standard scope of ``scope_type``, or add it if the turn state has no
@@ -231,6 +244,35 @@ class TurnState:
             return
         for agent_state in self._scopes.values():
             agent_state.clear(context)
+
+
+async def _load_standard(
+    context: TurnContext,
+    conversation: ConversationState,
+    user: UserState,
+    scopes: dict[str, AgentState],
+) -> None:
+    """:func:`_load_scopes` for the standard conversation, user and temp scopes: both keys in
+    one read. Anything out of the ordinary (already loaded in this turn, a key that cannot
+    be made, two storages or one key) takes :func:`_load_scopes`, for its exact behaviour."""
+    storage = conversation.storage
+    turn_values = context.turn_state
+    try:
+        keys = [conversation.get_storage_key(context), user.get_storage_key(context)]
+    except Exception:
+        keys = []
+    if (
+        len(keys) != 2
+        or keys[0] == keys[1]
+        or user.storage is not storage
+        or conversation.context_service_key in turn_values
+        or user.context_service_key in turn_values
+    ):
+        await _load_scopes(context, list(scopes.values()))
+        return
+    items = await storage.read(keys, target_cls=_StateDocument)
+    conversation._set_loaded(context, items.get(keys[0]))
+    user._set_loaded(context, items.get(keys[1]))
 
 
 async def _load_scopes(context: TurnContext, scopes: list[AgentState]) -> None:
