@@ -32,11 +32,14 @@ _AGENTIC_ROLES = frozenset({RoleTypes.agentic_identity.value, RoleTypes.agentic_
 _UNSAFE_AGENTIC_ID_CHARS = re.compile(r"[/\\#?]")
 
 
+_VALIDATE_RESOURCE_JSON = ResourceResponse.__pydantic_validator__.validate_json
+
+
 def _resource(reply: RestReply) -> ResourceResponse:
     body = reply.body
     if body[:1] == b"{":  # the usual answer: validated straight from the bytes
         try:
-            return ResourceResponse.model_validate_json(body)
+            return _VALIDATE_RESOURCE_JSON(body)  # model_validate_json, minus its wrapper
         except ValueError:
             pass  # the path below gives the answer (or the error) it always gave
     data = reply.json()
