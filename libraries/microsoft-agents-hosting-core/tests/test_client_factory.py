@@ -474,38 +474,31 @@ async def test_own_session_of_a_standalone_client_is_closed_with_it(
     assert session.closed
 
 
-async def test_cookies_set_by_a_channel_are_never_sent_back() -> None:
-    from aiohttp import web
-
-    seen: list[str | None] = []
-
-    async def reply(request: web.Request) -> web.Response:
-        seen.append(request.headers.get("Cookie"))
-        response = web.json_response({"id": f"r{len(seen)}"})
-        response.set_cookie("affinity", f"user-{len(seen)}")  # as a load balancer might
-        return response
-
-    app = web.Application()
-    app.router.add_post("/v3/conversations/{conversation}/activities", reply)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        async with RestChannelServiceClientFactory(manager()) as factory:
-            for conversation in ("conv-a", "conv-b"):
-                client = await factory.create_connector_client(
-                    None, channel_claims(), f"http://localhost:{port}/", BOT_FRAMEWORK
-                )
-                answer = await client.conversations.send_to_conversation(
-                    conversation, Activity(type="message", text="hi")
-                )
-                assert answer is not None and answer.id.startswith("r")
-                await client.close()
-    finally:
-        await runner.cleanup()
-    assert seen == [None, None]  # the first answer's cookie did not travel with the second
+async def test_cookies_set_by_a_channel_are_never_sent_back(
+    channel: ChannelServiceStandIn,
+) -> None:
+    # As a load balancer might: every answer sets an affinity cookie.
+    for conversation in ("conv-a", "conv-b"):
+        channel.stub(
+            "POST",
+            f"/v3/conversations/{conversation}/activities",
+            json={"id": f"r-{conversation}"},
+            headers={"Set-Cookie": f"affinity={conversation}; Path=/"},
+        )
+    # A host name, not an IP address: a cookie jar would keep cookies for it.
+    url = channel.url.replace("127.0.0.1", "localhost")
+    async with RestChannelServiceClientFactory(manager()) as factory:
+        for conversation in ("conv-a", "conv-b"):
+            client = await factory.create_connector_client(
+                None, channel_claims(), url, BOT_FRAMEWORK
+            )
+            answer = await client.conversations.send_to_conversation(
+                conversation, Activity(type="message", text="hi")
+            )
+            assert answer is not None and answer.id == f"r-{conversation}"
+            await client.close()
+    cookies = [request.headers.get("Cookie") for request in channel.requests]
+    assert cookies == [None, None]  # the first answer's cookie did not travel with the second
 
 
 async def test_only_clients_on_the_shared_session_skip_closing(
