@@ -10,11 +10,7 @@ for the replies in the HTTP answer (``expectReplies``). It knows nothing about H
 from __future__ import annotations
 
 import uuid
-import weakref
-from collections.abc import Awaitable
 from typing import Any
-
-from pydantic import BaseModel
 
 from microsoft_agents.activity import (
     Activity,
@@ -23,15 +19,15 @@ from microsoft_agents.activity import (
     ConversationAccount,
     ConversationParameters,
     ConversationReference,
-    DeliveryModes,
     InvokeResponse,
     ResourceResponse,
 )
 
 from ._channel_adapter import ChannelAdapter
 from ._middleware import TurnLogic
-from ._turn_clients import LazyUserTokenClient, close_quietly
+from ._turn_clients import LazyUserTokenClient, _UserTokenClientMaker, close_quietly
 from ._turn_context import TurnContext
+from ._wire import _buffers_replies, dump_json_value, encode_replies
 from .authorization import AuthenticationConstants, ClaimsIdentity
 from .connector import ChannelServiceClientFactoryBase, ConnectorClientBase, UserTokenClientBase
 from .connector.client import ConnectorClient
@@ -43,7 +39,6 @@ __all__ = ["ChannelServiceAdapter", "dump_json_value", "encode_replies"]
 _CONNECTOR_KEY: type[ConnectorClientBase] = ConnectorClientBase  # type: ignore[type-abstract]
 _USER_TOKEN_KEY: type[UserTokenClientBase] = UserTokenClientBase  # type: ignore[type-abstract]
 _AGENT_CALLER_ID_PREFIX = "urn:botframework:aadappid:"
-_BUFFERED_DELIVERY = frozenset({DeliveryModes.expect_replies.value, DeliveryModes.stream.value})
 _INVOKE = ActivityTypes.invoke.value
 _INVOKE_RESPONSE = ActivityTypes.invoke_response.value
 _TRACE = ActivityTypes.trace.value
@@ -51,77 +46,8 @@ _EMULATOR = "emulator"
 _CREATE_CONVERSATION_EVENT = ActivityEventNames.create_conversation.value
 
 
-_JSON_LEAVES = frozenset({str, int, float, bool, type(None)})
 # The connector clients whose close() is known (not overridden): see process_activity.
 _OWN_CONNECTORS = frozenset({ConnectorClient, TeamsConnectorClient})
-
-
-def dump_json_value(value: Any) -> Any:
-    """``value`` with every pydantic model replaced by its wire form (by alias, set fields)."""
-    kind = type(value)
-    if kind in _JSON_LEAVES:
-        return value
-    if kind is dict:  # the common case, without a call per plain leaf
-        return {
-            key: item if type(item) in _JSON_LEAVES else dump_json_value(item)
-            for key, item in value.items()
-        }
-    if kind is list:
-        return [item if type(item) in _JSON_LEAVES else dump_json_value(item) for item in value]
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(value, dict):
-        return {key: dump_json_value(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [dump_json_value(item) for item in value]
-    return value
-
-
-def encode_replies(replies: list[Activity]) -> bytes:
-    """``{"activities": [...]}`` as compact JSON bytes, each reply in its wire form.
-
-    The same bytes as rendering the ``body`` :meth:`ChannelServiceAdapter._turn_result` builds,
-    written by pydantic straight from the models.
-    """
-    parts = [
-        type(reply).__pydantic_serializer__.to_json(reply, by_alias=True, exclude_unset=True)
-        for reply in replies
-    ]
-    return b'{"activities":[' + b",".join(parts) + b"]}"
-
-
-def _buffers_replies(activity: Activity) -> bool:
-    return activity.delivery_mode in _BUFFERED_DELIVERY
-
-
-class _UserTokenClientMaker:
-    """Makes the turn's user-token client when it is first needed.
-
-    It holds the context weakly: the context holds the client, and a reference cycle through
-    it would leave every turn's objects to the garbage collector instead of freeing them at
-    the end of the turn.
-    """
-
-    __slots__ = ("_anonymous", "_claims", "_context", "_factory")
-
-    def __init__(
-        self,
-        factory: ChannelServiceClientFactoryBase,
-        context: TurnContext,
-        claims: ClaimsIdentity,
-        anonymous: bool,
-    ) -> None:
-        self._factory = factory
-        self._context = weakref.ref(context)
-        self._claims = claims
-        self._anonymous = anonymous
-
-    def __call__(self) -> Awaitable[UserTokenClientBase]:
-        return self._factory.create_user_token_client(
-            self._context(),  # type: ignore[arg-type]  # alive while the turn runs
-            self._claims,
-            self._anonymous,
-        )
 
 
 class ChannelServiceAdapter(ChannelAdapter):

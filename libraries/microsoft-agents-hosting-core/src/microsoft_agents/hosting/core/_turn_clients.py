@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +21,16 @@ from microsoft_agents.activity import (
     TokenStatus,
 )
 
-from .connector import AgentSignInBase, UserTokenBase, UserTokenClientBase
+from .connector import (
+    AgentSignInBase,
+    ChannelServiceClientFactoryBase,
+    UserTokenBase,
+    UserTokenClientBase,
+)
 
 if TYPE_CHECKING:
     from ._turn_context import TurnContext
+    from .authorization import ClaimsIdentity
 
 __all__ = ["LazyUserTokenClient", "close_quietly", "get_user_token_client"]
 
@@ -154,3 +161,33 @@ async def close_quietly(client: Any, what: str) -> None:
         await client.close()
     except Exception:
         logger.warning("closing the %s after the turn failed", what, exc_info=True)
+
+
+class _UserTokenClientMaker:
+    """Makes the turn's user-token client when it is first needed.
+
+    It holds the context weakly: the context holds the client, and a reference cycle through
+    it would leave every turn's objects to the garbage collector instead of freeing them at
+    the end of the turn.
+    """
+
+    __slots__ = ("_anonymous", "_claims", "_context", "_factory")
+
+    def __init__(
+        self,
+        factory: ChannelServiceClientFactoryBase,
+        context: TurnContext,
+        claims: ClaimsIdentity,
+        anonymous: bool,
+    ) -> None:
+        self._factory = factory
+        self._context = weakref.ref(context)
+        self._claims = claims
+        self._anonymous = anonymous
+
+    def __call__(self) -> Awaitable[UserTokenClientBase]:
+        return self._factory.create_user_token_client(
+            self._context(),  # type: ignore[arg-type]  # alive while the turn runs
+            self._claims,
+            self._anonymous,
+        )

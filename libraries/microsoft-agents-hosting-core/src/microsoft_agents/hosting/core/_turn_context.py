@@ -8,27 +8,27 @@ the adapter to deliver them.
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time, timezone
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
-
-from pydantic import BaseModel
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from microsoft_agents.activity import (
     Activity,
     ActivityTypes,
-    ChannelAccount,
-    ChannelId,
-    ConversationAccount,
     ConversationReference,
     InputHints,
-    Mention,
     ResourceResponse,
-    StreamInfo,
 )
 
+from ._turn_delivery import (
+    _answers_user,
+    _ChainStep,
+    _clone,
+    _DeliveryWatcher,
+    _reply_addressing,
+    _StaticHelpers,
+)
 from ._turn_services import TurnServices
 from .errors import error_resources
 
@@ -67,128 +67,10 @@ DeleteActivityHandler = Callable[
 
 _TRACE = ActivityTypes.trace.value
 _MESSAGE = ActivityTypes.message.value
-_STREAMINFO = "streaminfo"
 _ACCEPTING_INPUT = InputHints.accepting_input.value
-_IMMUTABLE = (str, int, float, bool, bytes, datetime, date, time)
 
 
-def _clone(value: Any) -> Any:
-    """A deep copy of ``value``, several times faster than ``copy.deepcopy`` on models.
-
-    Models are copied shallowly and their mutable field values cloned in turn; immutable
-    values (strings, numbers, datetimes) are shared.
-    """
-    if value is None or isinstance(value, _IMMUTABLE):
-        return value
-    if isinstance(value, BaseModel):
-        clone = value.model_copy()
-        fields = clone.__dict__
-        for name, item in fields.items():
-            if item is not None and not isinstance(item, _IMMUTABLE):
-                fields[name] = _clone(item)
-        extra = clone.__pydantic_extra__
-        if extra:
-            for name, item in extra.items():
-                extra[name] = _clone(item)
-        return clone
-    if isinstance(value, list):
-        return [_clone(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _clone(item) for key, item in value.items()}
-    return copy.deepcopy(value)
-
-
-def _answers_user(activity: Activity) -> bool:
-    """A message, or a streamed update (an activity with a ``streaminfo`` entity)."""
-    if activity.type == _MESSAGE:
-        return True
-    entities = activity.entities
-    if not entities:
-        return False
-    return any(
-        isinstance(entity, StreamInfo) or getattr(entity, "type", None) == _STREAMINFO
-        for entity in entities
-    )
-
-
-class _DeliveryWatcher(Protocol):
-    """Sees the activities a turn delivers, updates or deletes; never changes them."""
-
-    def _delivering(self, activities: list[Activity]) -> None: ...
-
-    def _changing(self) -> None: ...
-
-
-class _ChainStep:
-    """Step ``index`` of an interceptor chain; calling it runs that handler (or ``last``).
-
-    Handlers receive the next step as their ``next`` callable. One small object per step,
-    without closures, so a turn leaves no reference cycle behind for the garbage collector.
-    """
-
-    __slots__ = ("_arg", "_chain", "_context", "_index", "_last")
-
-    def __init__(
-        self,
-        context: TurnContext,
-        chain: tuple[Any, ...],
-        index: int,
-        arg: object,
-        last: Callable[[], Awaitable[Any]],
-    ) -> None:
-        self._context = context
-        self._chain = chain
-        self._index = index
-        self._arg = arg
-        self._last = last
-
-    def __call__(self) -> Awaitable[Any]:
-        chain = self._chain
-        index = self._index
-        if index == len(chain):
-            return self._last()
-        following = _ChainStep(self._context, chain, index + 1, self._arg, self._last)
-        handler = chain[index]
-        return handler(self._context, self._arg, following)
-
-
-def _reply_addressing(incoming: Activity) -> dict[str, Any] | None:
-    """The fields ``apply_conversation_reference(incoming.get_conversation_reference())`` sets
-    on a new outgoing activity, or ``None`` when ``incoming`` is not an ordinary, well-formed
-    activity (then the general path builds the reference and reports any problem with it).
-    """
-    conversation = incoming.conversation
-    if type(conversation) is not ConversationAccount:
-        return None
-    channel_id = incoming.channel_id
-    sender = incoming.from_property
-    agent = incoming.recipient
-    if (
-        (channel_id is not None and type(channel_id) is not ChannelId)
-        or (sender is not None and type(sender) is not ChannelAccount)
-        or (agent is not None and type(agent) is not ChannelAccount)
-    ):
-        return None
-    fields: dict[str, Any] = {"conversation": conversation}
-    if channel_id is not None:
-        fields["channel_id"] = channel_id
-    for name, value in (
-        ("service_url", incoming.service_url),
-        ("locale", incoming.locale),
-        ("reply_to_id", None if incoming._replies_without_reply_to() else incoming.id),
-    ):
-        if value is not None:
-            if type(value) is not str or not value:
-                return None  # the reference would refuse it: let the general path say so
-            fields[name] = value
-    if agent is not None:
-        fields["from_property"] = agent
-    if sender is not None:
-        fields["recipient"] = sender
-    return fields
-
-
-class TurnContext:
+class TurnContext(_StaticHelpers):
     """The context of one turn.
 
     ``TurnContext(adapter, activity, identity=None)`` creates a fresh context;
@@ -508,37 +390,6 @@ class TurnContext:
         """Run ``handlers`` as a chain ending in ``last``; a handler continues with ``next()``."""
         result: _R = await _ChainStep(self, tuple(handlers), 0, arg, last)()
         return result
-
-    # -- static helpers -------------------------------------------------------------------------
-
-    @staticmethod
-    def apply_conversation_reference(
-        activity: Activity, reference: ConversationReference, is_incoming: bool = False
-    ) -> Activity:
-        """Address ``activity`` with ``reference``, as the Activity method of that name does."""
-        return activity.apply_conversation_reference(reference, is_incoming)
-
-    @staticmethod
-    def get_reply_conversation_reference(
-        activity: Activity, reply: ResourceResponse
-    ) -> ConversationReference:
-        """The reference of ``activity``'s conversation pointing at the sent ``reply``."""
-        return activity.get_reply_conversation_reference(reply)
-
-    @staticmethod
-    def remove_recipient_mention(activity: Activity) -> str:
-        """Strip mentions of the recipient from the text; returns the new text."""
-        return activity.remove_recipient_mention()
-
-    @staticmethod
-    def remove_mention_text(activity: Activity, identifier: str) -> str:
-        """Strip mentions of account ``identifier`` from the text; returns the new text."""
-        return activity.remove_mention_text(identifier)
-
-    @staticmethod
-    def get_mentions(activity: Activity) -> list[Mention]:
-        """Every mention in ``activity``."""
-        return activity.get_mentions()
 
 
 _SEND_ACTIVITIES = TurnContext.send_activities

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, cast
 
 from microsoft_agents.activity import ActivityTypes
@@ -12,7 +12,7 @@ from microsoft_agents.activity import ActivityTypes
 from ..errors import ApplicationError, error_resources
 from ..telemetry import span, tracing_enabled
 from ._options import ApplicationOptions, RouteRank
-from ._routes import Route, RouteHandler, RouteSelector, StateT, _HandlerT
+from ._routes import RouteHandler, RouteSelector, StateT, _DispatchMixin, _HandlerT
 from ._routing import TurnHook, _RoutingMixin
 from ._typing import TypingIndicator
 from .adaptive_card import AdaptiveCard
@@ -57,7 +57,7 @@ def _turn_state_type() -> type[TurnState]:
 _TURN_STATE: type[TurnState] | None = None
 
 
-class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
+class AgentApplication(_RoutingMixin[StateT], _DispatchMixin[StateT], Generic[StateT]):
     """An agent built from routes: ``AgentApplication[TurnState](storage=..., **config)``.
 
     Options come from ``options`` or, without it, from the keyword arguments named like
@@ -364,63 +364,3 @@ class AgentApplication(_RoutingMixin[StateT], Generic[StateT]):
         for downloader in downloaders:
             files.extend(await downloader.download_files(context))
         state.temp.input_files = files
-
-    def _dispatch(self, context: TurnContext, state: StateT) -> Awaitable[None] | None:
-        """What running the matched route takes, or ``None`` when no route matched.
-
-        In the usual case (plain selectors, no sign-in, no tracing) that is the handler's own
-        coroutine: routing adds no coroutine of its own to the turn.
-        """
-        route, pending = self._routes.match_now(context)
-        if pending is not None:
-            return self._run_route(context, state, None, pending)
-        if route is None:
-            self._no_route(context)
-            return None
-        if route.auth_handlers or tracing_enabled():
-            return self._run_route(context, state, route, None)
-        return route.handler(context, state)
-
-    async def _run_route(
-        self,
-        context: TurnContext,
-        state: StateT,
-        route: Route[StateT] | None,
-        pending: Awaitable[Route[StateT] | None] | None,
-    ) -> None:
-        if pending is not None:
-            route = await pending
-            if route is None:
-                self._no_route(context)
-                return
-        assert route is not None
-        if route.auth_handlers and not await self._authorize(context, state, route):
-            return
-        if tracing_enabled():
-            with span("agent_application.route", is_invoke=route.is_invoke):
-                await route.handler(context, state)
-        else:
-            await route.handler(context, state)
-
-    @staticmethod
-    def _no_route(context: TurnContext) -> None:
-        logger.warning(
-            "no route matched the %r activity (name=%r)",
-            context.activity.type,
-            context.activity.name,
-        )
-
-    async def _authorize(self, context: TurnContext, state: StateT, route: Route[StateT]) -> bool:
-        if self._auth is None:
-            raise ApplicationError(
-                error_resources.UserAuthorizationNotConfigured.format(route.auth_handlers)
-            )
-        known = self._auth.handler_ids
-        for handler_id in route.auth_handlers:
-            if handler_id not in known:
-                raise ApplicationError(
-                    error_resources.UnknownAuthHandler.format(
-                        handler_id, ", ".join(known) or "none"
-                    )
-                )
-        return await self._auth._authorize_route(context, state, route.auth_handlers)

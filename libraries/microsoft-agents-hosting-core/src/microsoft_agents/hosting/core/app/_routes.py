@@ -5,17 +5,23 @@ from __future__ import annotations
 import bisect
 import inspect
 import itertools
+import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from ..errors import ApplicationError, error_resources
+from ..telemetry import span, tracing_enabled
 from ._options import RouteRank
 
 if TYPE_CHECKING:
     from .._turn_context import TurnContext
+    from .oauth import Authorization
     from .state import TurnState
 
 __all__ = ["Route", "RouteHandler", "RouteSelector", "StateT"]
+
+logger = logging.getLogger(__name__)
 
 StateT = TypeVar("StateT", bound="TurnState")
 """The state type of an application: ``AgentApplication[TurnState]`` or a subclass."""
@@ -166,3 +172,70 @@ class _RouteList(Generic[StateT]):
 
 
 _MATCHES = Route.matches
+
+
+class _DispatchMixin(Generic[StateT]):
+    """Running the route that matches a turn (part of ``AgentApplication``)."""
+
+    _routes: _RouteList[StateT]
+    _auth: Authorization | None
+
+    def _dispatch(self, context: TurnContext, state: StateT) -> Awaitable[None] | None:
+        """What running the matched route takes, or ``None`` when no route matched.
+
+        In the usual case (plain selectors, no sign-in, no tracing) that is the handler's own
+        coroutine: routing adds no coroutine of its own to the turn.
+        """
+        route, pending = self._routes.match_now(context)
+        if pending is not None:
+            return self._run_route(context, state, None, pending)
+        if route is None:
+            self._no_route(context)
+            return None
+        if route.auth_handlers or tracing_enabled():
+            return self._run_route(context, state, route, None)
+        return route.handler(context, state)
+
+    async def _run_route(
+        self,
+        context: TurnContext,
+        state: StateT,
+        route: Route[StateT] | None,
+        pending: Awaitable[Route[StateT] | None] | None,
+    ) -> None:
+        if pending is not None:
+            route = await pending
+            if route is None:
+                self._no_route(context)
+                return
+        assert route is not None
+        if route.auth_handlers and not await self._authorize(context, state, route):
+            return
+        if tracing_enabled():
+            with span("agent_application.route", is_invoke=route.is_invoke):
+                await route.handler(context, state)
+        else:
+            await route.handler(context, state)
+
+    @staticmethod
+    def _no_route(context: TurnContext) -> None:
+        logger.warning(
+            "no route matched the %r activity (name=%r)",
+            context.activity.type,
+            context.activity.name,
+        )
+
+    async def _authorize(self, context: TurnContext, state: StateT, route: Route[StateT]) -> bool:
+        if self._auth is None:
+            raise ApplicationError(
+                error_resources.UserAuthorizationNotConfigured.format(route.auth_handlers)
+            )
+        known = self._auth.handler_ids
+        for handler_id in route.auth_handlers:
+            if handler_id not in known:
+                raise ApplicationError(
+                    error_resources.UnknownAuthHandler.format(
+                        handler_id, ", ".join(known) or "none"
+                    )
+                )
+        return await self._auth._authorize_route(context, state, route.auth_handlers)

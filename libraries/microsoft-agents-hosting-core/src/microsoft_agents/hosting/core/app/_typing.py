@@ -30,7 +30,7 @@ from microsoft_agents.activity import (
     Channels,
 )
 
-from .._turn_context import _answers_user
+from .._turn_delivery import _answers_user
 
 if TYPE_CHECKING:
     from .._turn_context import TurnContext
