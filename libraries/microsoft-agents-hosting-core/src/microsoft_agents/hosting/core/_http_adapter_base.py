@@ -20,10 +20,11 @@ from yarl import URL
 
 from microsoft_agents.activity import Activity
 
-from ._channel_service_adapter import ChannelServiceAdapter, dump_json_value, encode_replies
+from ._channel_service_adapter import ChannelServiceAdapter
 from ._host_validator import OutboundHostValidator
 from ._middleware import Agent
 from ._turn_context import TurnContext
+from ._wire import _buffers_replies, dump_json_value, encode_replies
 from .authorization import (
     AuthenticationConstants,
     ClaimsIdentity,
@@ -50,7 +51,6 @@ SERVICE_URL_NOT_ALLOWED = "Service URL is not allowed by the host validator."
 SERVICE_URL_MISMATCH = "The activity's serviceUrl does not match the token's serviceurl claim."
 SERVICE_URL_REQUIRED = "Activity must have a serviceUrl that is an absolute http(s) URL"
 _ERROR_TRACE_TYPE = "https://www.botframework.com/schemas/error"
-_BUFFERED_DELIVERY = frozenset({"expectReplies", "stream"})
 
 
 async def default_on_turn_error(context: TurnContext, error: Exception) -> None:
@@ -187,23 +187,26 @@ class HttpAdapterBase(ChannelServiceAdapter):
         # (Set as pydantic's own assignment would: the field is never validated or dumped.)
         activity.__dict__["request_id"] = _new_request_id()
         activity.__pydantic_fields_set__.add("request_id")
+        buffered = _buffers_replies(activity)
+        answer: HttpResponse | None = None
+        result = None
         try:
-            if activity.delivery_mode in _BUFFERED_DELIVERY and self._renders_replies_itself():
+            if buffered and self._renders_replies_itself():
                 # The replies go straight from the models to the answer's bytes.
                 context = await self._run_incoming(claims, activity, agent.on_turn)
                 answer = HttpResponse(200, encode_replies(context.buffered_reply_activities))
-                if tune_after_first_request.pending:
-                    tune_after_first_request()
-                return answer
-            result = await self.process_activity(claims, activity, agent.on_turn)
+            else:
+                result = await self.process_activity(claims, activity, agent.on_turn)
         except PermissionError:
             return HttpResponseFactory.unauthorized()
         if tune_after_first_request.pending:
             tune_after_first_request()
+        if answer is not None:
+            return answer
         if result is None:
             return HttpResponseFactory.accepted()
         status = result.status if result.status is not None else 200
-        if activity.delivery_mode in _BUFFERED_DELIVERY:
+        if buffered:
             # The buffered replies are plain JSON values already (see ``_turn_result``).
             return HttpResponseFactory.json(result.body, status)
         return HttpResponseFactory.json(dump_json_value(result.body), status)
@@ -220,7 +223,7 @@ class HttpAdapterBase(ChannelServiceAdapter):
     async def _read_activity(self, request: HttpRequestProtocol) -> Activity:
         limit = self.max_body_bytes if self.max_body_bytes is not None else sys.maxsize
         activity = await read_activity(request, max_bytes=limit)
-        needs_channel = activity.delivery_mode not in _BUFFERED_DELIVERY
+        needs_channel = not _buffers_replies(activity)
         if needs_channel and not (activity.service_url and _is_web_url(activity.service_url)):
             raise BadRequestBody(HttpResponseFactory.bad_request(SERVICE_URL_REQUIRED))
         return activity

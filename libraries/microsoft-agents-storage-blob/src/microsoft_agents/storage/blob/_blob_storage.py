@@ -7,7 +7,6 @@ import contextlib
 import json
 import logging
 from collections.abc import Iterable
-from types import TracebackType
 from typing import Any, cast
 
 from azure.core import MatchConditions
@@ -196,20 +195,6 @@ class BlobStorage(AsyncStorageBase):
         """Close the HTTP connections of the container and service clients."""
         await self._container.close()
         await self._service.close()
-
-    async def _close(self) -> None:
-        await self.close()
-
-    async def __aenter__(self) -> BlobStorage:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 def _check_blob_names(keys: Iterable[Any] | None) -> None:

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable
-from types import TracebackType
 from typing import Any, cast
 
 from azure.core import MatchConditions
@@ -253,20 +252,6 @@ class CosmosDBStorage(AsyncStorageBase):
         """Close the client and its connections."""
         self._container = None
         await self._client.close()
-
-    async def _close(self) -> None:
-        await self.close()
-
-    async def __aenter__(self) -> CosmosDBStorage:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
 
 def _set_e_tag(item: Any, e_tag: str | None) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ssl
 import time
 import uuid
 from collections import deque
@@ -35,6 +36,8 @@ from aiohttp import web
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from microsoft_agents.hosting.core.testing import LoopbackServer
 
 from ._grants import (
     ASSERTION_TYPE,
@@ -77,7 +80,7 @@ class TokenRequest:
         return self.form.get("scope", "").split()
 
 
-class EntraIdStandIn:
+class EntraIdStandIn(LoopbackServer):
     """A loopback identity provider (see the module documentation)."""
 
     def __init__(
@@ -89,7 +92,7 @@ class EntraIdStandIn:
     ) -> None:
         self._own_tls = tls is None
         self.tls = tls or LoopbackCertificateAuthority()
-        self.host = host
+        super().__init__(host=host)
         self.token_lifetime = token_lifetime
         self.refresh_in: int | None = None
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -98,43 +101,21 @@ class EntraIdStandIn:
         self.token_requests: list[TokenRequest] = []
         self.discovery_requests = 0
         self._failures: deque[tuple[int, str, int, str]] = deque()
-        self._runner: web.AppRunner | None = None
-        self._url: str | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    async def start(self) -> EntraIdStandIn:
-        app = web.Application()
+    def _add_routes(self, app: web.Application) -> None:
         app.router.add_get("/{tenant}/v2.0/.well-known/openid-configuration", self._discovery)
         app.router.add_get("/{tenant}/discovery/v2.0/keys", self._keys)
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0, ssl_context=self.tls.server_ssl_context())
-        await site.start()
-        self._url = f"https://{self.host}:{self._runner.addresses[0][1]}"
-        return self
+
+    def _ssl_context(self) -> ssl.SSLContext:
+        return self.tls.server_ssl_context()
 
     async def close(self) -> None:
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
+        await super().close()
         if self._own_tls:
             self.tls.cleanup()
-
-    async def __aenter__(self) -> EntraIdStandIn:
-        return await self.start()
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    # -- addresses and settings -------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        if self._url is None:
-            raise RuntimeError("The EntraIdStandIn is not started; use 'async with'.")
-        return self._url
 
     def authority(self, tenant_id: str) -> str:
         return f"{self.url}/{tenant_id}"

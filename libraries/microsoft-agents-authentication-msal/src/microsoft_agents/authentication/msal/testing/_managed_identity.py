@@ -28,6 +28,8 @@ import jwt
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from microsoft_agents.hosting.core.testing import LoopbackServer
+
 __all__ = ["MANAGED_IDENTITY_VARIABLES", "ManagedIdentityRequest", "ManagedIdentityStandIn"]
 
 MANAGED_IDENTITY_VARIABLES = (
@@ -57,46 +59,21 @@ class ManagedIdentityRequest:
     token: str | None = None
 
 
-class ManagedIdentityStandIn:
+class ManagedIdentityStandIn(LoopbackServer):
     """A loopback managed identity endpoint (see the module documentation)."""
 
     def __init__(self, *, host: str = "127.0.0.1", token_lifetime: int = 3600) -> None:
-        self.host = host
+        super().__init__(host=host)
         self.token_lifetime = token_lifetime
         self.identity_header = uuid.uuid4().hex
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.principals: dict[str, str] = {SYSTEM_ASSIGNED: str(uuid.uuid4())}
         self.requests: list[ManagedIdentityRequest] = []
         self._failures: deque[tuple[int, dict[str, Any]]] = deque()
-        self._runner: web.AppRunner | None = None
-        self._url: str | None = None
 
-    async def start(self) -> ManagedIdentityStandIn:
-        app = web.Application()
+    def _add_routes(self, app: web.Application) -> None:
         app.router.add_get("/metadata/identity/oauth2/token", self._imds)
         app.router.add_get("/msi/token", self._app_service)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, 0).start()
-        self._url = f"http://{self.host}:{self._runner.addresses[0][1]}"
-        return self
-
-    async def close(self) -> None:
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-
-    async def __aenter__(self) -> ManagedIdentityStandIn:
-        return await self.start()
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    @property
-    def url(self) -> str:
-        if self._url is None:
-            raise RuntimeError("The ManagedIdentityStandIn is not started; use 'async with'.")
-        return self._url
 
     @property
     def issuer(self) -> str:

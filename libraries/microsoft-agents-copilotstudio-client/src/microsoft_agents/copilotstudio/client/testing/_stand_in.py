@@ -21,6 +21,8 @@ from urllib.parse import unquote
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from microsoft_agents.hosting.core.testing import LoopbackServer
+
 from ._script import Disconnect, Pause, ScriptedReply, Step, WaitFor, activity_event
 
 __all__ = ["CopilotStudioStandIn", "EngineRequest"]
@@ -71,7 +73,7 @@ def _route(raw_path: str) -> tuple[str, str | None]:
     return "unknown", None
 
 
-class CopilotStudioStandIn:
+class CopilotStudioStandIn(LoopbackServer):
     """A loopback Copilot Studio agent; use as an async context manager.
 
     Without instructions it behaves like a friendly echo agent: starting a conversation
@@ -94,7 +96,7 @@ class CopilotStudioStandIn:
         expected_token: str | None = None,
         greeting: str = "Hello! I am the loopback agent. Ask me anything.",
     ) -> None:
-        self.host = host
+        super().__init__(host=host)
         self.expected_token = expected_token
         self.greeting = greeting
         self.requests: list[EngineRequest] = []
@@ -108,40 +110,13 @@ class CopilotStudioStandIn:
         self._scripts: deque[ScriptedReply] = deque()
         self._ids = itertools.count(1)
         self._conversation_ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self._url: str | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        if self._runner is not None:
-            return
-        app = web.Application()
+    _runner_options = {"handler_cancellation": True}
+
+    def _add_routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
-        await runner.setup()
-        await web.TCPSite(runner, self.host, 0).start()
-        self._runner = runner
-        self._url = f"http://{self.host}:{runner.addresses[0][1]}"
-
-    async def close(self) -> None:
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-
-    async def __aenter__(self) -> CopilotStudioStandIn:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *_: object) -> None:
-        await self.close()
-
-    @property
-    def url(self) -> str:
-        """``http://127.0.0.1:<port>`` (``RuntimeError`` before :meth:`start`)."""
-        if self._url is None:
-            raise RuntimeError("CopilotStudioStandIn is not started; use 'async with'")
-        return self._url
 
     @property
     def direct_connect_url(self) -> str:

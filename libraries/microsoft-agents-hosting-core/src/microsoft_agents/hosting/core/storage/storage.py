@@ -12,6 +12,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any, TypeVar, cast
 
+from typing_extensions import Self
+
 from ..errors import error_resources
 from ..telemetry import span
 from .store_item import StoreItem
@@ -97,6 +99,18 @@ class AsyncStorageBase(Storage):
     async def initialize(self) -> None:
         """Prepare the backend (create a container, open a client...); called before every
         bulk operation, so it must be cheap once done."""
+
+    async def close(self) -> None:
+        """Release the backend's clients and connections (nothing by default)."""
+
+    async def _close(self) -> None:
+        await self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
 
     @abstractmethod
     async def _read_item(

@@ -32,11 +32,13 @@ For the test suites of storages that run against real servers: :func:`run_scale_
 a counter agent from several processes sharing one store and checks that concurrent turns
 lose no update (:class:`ScaleOutRun`); :func:`require_local_server`, :func:`throwaway_name`,
 :class:`StorageClientLifecycleTests` and :class:`UnusedTokenCredential` serve their fixtures
-and tests.
+and tests. :class:`LoopbackServer` is the life cycle (start, ``async with``, ``url``) the
+loopback stand-ins of the test kits share.
 """
 
 from ._adapter import TestAdapter
 from ._flow import ReplyExpectation, TestFlow
+from ._loopback_server import LoopbackServer
 from ._scale_out import ScaleOutRun, run_scale_out
 from ._storage_backends import (
     StorageClientLifecycleTests,
@@ -46,6 +48,7 @@ from ._storage_backends import (
 )
 
 __all__ = [
+    "LoopbackServer",
     "ReplyExpectation",
     "ScaleOutRun",
     "StorageClientLifecycleTests",

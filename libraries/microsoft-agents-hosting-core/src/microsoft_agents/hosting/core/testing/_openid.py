@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from ..authorization import AuthenticationConstants as _C
+from ._loopback_server import LoopbackServer
 
 __all__ = ["OpenIdProvider"]
 
@@ -36,7 +37,7 @@ def _new_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-class OpenIdProvider:
+class OpenIdProvider(LoopbackServer):
     """A loopback OpenID provider: metadata at ``metadata_url``, keys at ``jwks_url``.
 
     ``jwks_fetches`` and ``metadata_fetches`` count the requests served; set ``jwks_status``
@@ -46,7 +47,7 @@ class OpenIdProvider:
     """
 
     def __init__(self, *, host: str = "127.0.0.1", issuer: str | None = None) -> None:
-        self.host = host
+        super().__init__(host=host)
         self._issuer = issuer
         self.keys: dict[str, rsa.RSAPrivateKey] = {}
         self.published: list[str] = []
@@ -55,41 +56,13 @@ class OpenIdProvider:
         self.metadata_fetches = 0
         self.jwks_status = 200
         self.metadata_jwks_uri: str | None = None
-        self._runner: web.AppRunner | None = None
-        self._base_url: str | None = None
 
     # -- server ---------------------------------------------------------------------------
 
-    async def start(self) -> OpenIdProvider:
-        app = web.Application()
+    def _add_routes(self, app: web.Application) -> None:
         for path in _METADATA_PATHS:
             app.router.add_get(path, self._metadata)
         app.router.add_get("/keys", self._jwks)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self._base_url = f"http://{self.host}:{port}"
-        return self
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> OpenIdProvider:
-        return await self.start()
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    @property
-    def url(self) -> str:
-        """The base URL (``http://127.0.0.1:<port>``); the provider must be started."""
-        if self._base_url is None:
-            raise RuntimeError("The OpenIdProvider is not started.")
-        return self._base_url
 
     @property
     def metadata_url(self) -> str:

@@ -16,6 +16,8 @@ from urllib.parse import unquote
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from ._loopback_server import LoopbackServer
+
 __all__ = ["Answer", "RecordedRequest", "RecordingServer"]
 
 
@@ -84,7 +86,7 @@ class Answer:
         )
 
 
-class RecordingServer:
+class RecordingServer(LoopbackServer):
     """A loopback REST service that records requests; use as an async context manager.
 
     ``expected_token``: when set, requests without ``Authorization: Bearer <expected_token>``
@@ -92,48 +94,24 @@ class RecordingServer:
     answers. :meth:`stub` fixes the answer for one method and decoded path.
     """
 
+    _app_options = {"client_max_size": 64 * 1024 * 1024}
+
     def __init__(self, *, host: str = "127.0.0.1", expected_token: str | None = None) -> None:
-        self.host = host
+        super().__init__(host=host)
         self.expected_token = expected_token
         self.requests: list[RecordedRequest] = []
         self._failures: deque[Answer] = deque()
         self._stubs: dict[tuple[str, str], Answer] = {}
-        self._runner: web.AppRunner | None = None
-        self._url: str | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        if self._runner is not None:
-            return
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+    def _add_routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, 0)
-        await site.start()
-        port = runner.addresses[0][1]
-        self._runner = runner
-        self._url = f"http://{self.host}:{port}/"
-
-    async def close(self) -> None:
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-
-    async def __aenter__(self) -> RecordingServer:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *_: object) -> None:
-        await self.close()
 
     @property
     def url(self) -> str:
         """The base URL, ending with ``/`` (``RuntimeError`` before :meth:`start`)."""
-        if self._url is None:
-            raise RuntimeError(f"{type(self).__name__} is not started; use 'async with'")
-        return self._url
+        return super().url + "/"
 
     # -- test controls ---------------------------------------------------------------------------
 
