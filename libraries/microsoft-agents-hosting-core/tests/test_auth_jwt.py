@@ -23,6 +23,7 @@ from microsoft_agents.hosting.core.authorization import (
     JwtTokenValidator,
 )
 from microsoft_agents.hosting.core.authorization.jwt import jwks_cache
+from microsoft_agents.hosting.core.authorization.jwt._jwks import _Entry
 from microsoft_agents.hosting.core.testing._openid import OpenIdProvider
 
 APP = "0b5c1a2e-8d5d-4b7e-9f3a-1a2b3c4d5e6f"
@@ -355,6 +356,28 @@ async def test_process_wide_cache_is_shared(idp: OpenIdProvider) -> None:
     await JwtTokenValidator(config_for(idp)).validate_token(idp.bot_framework_token(APP))
     assert idp.jwks_fetches == 1
     assert jwks_cache.cached_key_ids(idp.metadata_url) == {idp.kid}
+
+
+async def test_a_closed_provider_leaves_no_keys_for_its_port_to_a_successor() -> None:
+    # Ports are reused between tests; a successor listening on the same address has other
+    # keys, and the process-wide cache would refuse its tokens until a refresh is allowed.
+    async with OpenIdProvider() as first:
+        await JwtTokenValidator(config_for(first)).validate_token(first.bot_framework_token(APP))
+        assert jwks_cache.cached_key_ids(first.metadata_url) == {first.kid}
+    assert jwks_cache.cached_key_ids(first.metadata_url) == frozenset()
+
+
+def test_forget_drops_one_key_source_only(cache: JwksCache) -> None:
+    cache._entries["https://a.example/keys"] = _Entry(keys={"k1": _public_key()})
+    cache._entries["https://b.example/keys"] = _Entry(keys={"k2": _public_key()})
+    cache.forget("https://a.example/keys")
+    cache.forget("https://never-cached.example/keys")
+    assert cache.cached_key_ids("https://a.example/keys") == frozenset()
+    assert cache.cached_key_ids("https://b.example/keys") == {"k2"}
+
+
+def _public_key() -> rsa.RSAPublicKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
 
 
 async def test_key_rotation_without_restart(

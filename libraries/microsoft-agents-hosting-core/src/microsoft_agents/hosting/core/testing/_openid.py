@@ -20,8 +20,10 @@ from aiohttp import web
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+from typing_extensions import Self
 
 from ..authorization import AuthenticationConstants as _C
+from ..authorization.jwt import jwks_cache
 from ._loopback_server import LoopbackServer
 
 __all__ = ["OpenIdProvider"]
@@ -63,6 +65,22 @@ class OpenIdProvider(LoopbackServer):
         for path in _METADATA_PATHS:
             app.router.add_get(path, self._metadata)
         app.router.add_get("/keys", self._jwks)
+
+    async def start(self) -> Self:
+        """Listen; keys cached by the process for this address (an earlier provider that
+        listened on the same port) are forgotten, so they cannot shadow this provider's."""
+        await super().start()
+        self._forget_cached_keys()
+        return self
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            self._forget_cached_keys()
+        await super().close()
+
+    def _forget_cached_keys(self) -> None:
+        for url in (self.metadata_url, self.jwks_url):
+            jwks_cache.forget(url)
 
     @property
     def metadata_url(self) -> str:

@@ -72,6 +72,10 @@ class JwksCache:
         """Forget every cached key (the next validation fetches again)."""
         self._entries.clear()
 
+    def forget(self, url: str) -> None:
+        """Forget the keys of ``url`` only (a key source that moved or was replaced)."""
+        self._entries.pop(url, None)
+
     def cached_key_ids(self, url: str) -> frozenset[str]:
         """The key ids currently cached for ``url``."""
         entry = self._entries.get(url)
