@@ -3,6 +3,8 @@ every other string key still gets it, attributed to the line that stored it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 
 import pytest
@@ -68,3 +70,40 @@ def test_typed_keys_and_aiohttps_other_warnings_are_kept() -> None:
         app["agent_app"] = object()
     assert [w.category for w in caught] == [DeprecationWarning]
     assert caught[0].filename == __file__
+
+
+_CLAIMS_KEY_PROBE = """
+import asyncio, warnings
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from microsoft_agents.hosting.aiohttp import jwt_authorization_middleware
+from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration
+
+warnings.resetwarnings()  # as a test runner does between tests: the package's rules are gone
+warnings.simplefilter("error")
+
+async def whoami(request):
+    return web.json_response({"anonymous": request["claims_identity"].allow_anonymous})
+
+async def main():
+    app = web.Application(middlewares=[jwt_authorization_middleware])
+    app["agent_configuration"] = AgentAuthConfiguration(anonymous_allowed=True)
+    app.router.add_get("/", whoami)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        for _ in range(2):
+            response = await client.get("/")
+            print(response.status, await response.json())
+
+asyncio.run(main())
+"""
+
+
+def test_the_claims_identity_request_key_never_warns() -> None:
+    # In a fresh process: aiohttp warns once per process about a string request key, so only
+    # the first request of a process can show it.
+    done = subprocess.run(
+        [sys.executable, "-c", _CLAIMS_KEY_PROBE], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["200 {'anonymous': True}"] * 2
+    assert "NotAppKeyWarning" not in done.stderr
