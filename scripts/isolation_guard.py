@@ -15,6 +15,7 @@ package, e.g. ``microsoft_agents.activity``) from the environment.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from collections.abc import Iterable
@@ -67,6 +68,18 @@ def _stop(problems: list[str]) -> None:
     import pytest
 
     pytest.exit("not isolated from the repository:\n  " + "\n  ".join(problems), EXIT_NOT_ISOLATED)
+
+
+# pytest-asyncio's settings in the repository's shared pytest configuration; a distribution
+# whose tests need no event loop does not install the plugin, so they are declared here to
+# keep pytest from warning about unknown options.
+_ASYNCIO_INI_KEYS = ("asyncio_mode", "asyncio_default_fixture_loop_scope")
+
+
+def pytest_addoption(parser: Any) -> None:
+    if importlib.util.find_spec("pytest_asyncio") is None:
+        for key in _ASYNCIO_INI_KEYS:
+            parser.addini(key, "pytest-asyncio setting (plugin not installed here)")
 
 
 def pytest_configure(config: object) -> None:
