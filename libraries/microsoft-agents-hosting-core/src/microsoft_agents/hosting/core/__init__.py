@@ -10,7 +10,7 @@ from ._channel_adapter import ChannelAdapter
 from ._channel_api_handler import ChannelApiHandlerProtocol
 from ._channel_service_adapter import ChannelServiceAdapter
 from ._factories import CardFactory, MessageFactory
-from ._host_validator import OutboundHostValidator
+from ._host_validator import OutboundHostRefusedError, OutboundHostValidator
 from ._http_adapter_base import HttpAdapterBase
 from ._middleware import Agent, Middleware, MiddlewareSet
 from ._turn_context import TurnContext
@@ -27,14 +27,16 @@ from .app import (
     RouteHandler,
     RouteRank,
     RouteSelector,
+    State,
     StatePropertyAccessor,
     StateT,
     TempState,
     TurnState,
     TypingIndicator,
+    state,  # the @state decorator: the sub-package `state` is imported by its path
 )
 from .app.adaptive_card import AdaptiveCard
-from .app.oauth import ConnectorUserAuthorization
+from .app.oauth import ConnectorUserAuthorization, UserTokenUnavailableError
 from .app.streaming import Citation, CitationUtil, StreamingResponse
 from .authorization import (
     AccessTokenProviderBase,
@@ -86,6 +88,11 @@ from .errors import (
     StorageError,
     error_resources,
 )
+from .header_propagation import (
+    AgenticHeaderProvider,
+    HeaderPropagationContext,
+    HeaderValueProvider,
+)
 from .http import ChannelServiceRoutes, HttpRequestProtocol, HttpResponse, HttpResponseFactory
 from .state import AgentState, UserState
 from .storage import (
@@ -111,6 +118,7 @@ __all__ = [
     "AgentConversationReference",
     "AgentResponseHandler",
     "AgentState",
+    "AgenticHeaderProvider",
     "AgenticUserAuthorization",
     "AnonymousTokenProvider",
     "ApplicationError",
@@ -148,6 +156,8 @@ __all__ = [
     "ConversationState",
     "ErrorMessage",
     "ErrorResources",
+    "HeaderPropagationContext",
+    "HeaderValueProvider",
     "HostingError",
     "HttpAdapterBase",
     "HttpAgentChannel",
@@ -162,6 +172,7 @@ __all__ = [
     "MessageFactory",
     "Middleware",
     "MiddlewareSet",
+    "OutboundHostRefusedError",
     "OutboundHostValidator",
     "Query",
     "RestChannelServiceClientFactory",
@@ -169,6 +180,7 @@ __all__ = [
     "RouteHandler",
     "RouteRank",
     "RouteSelector",
+    "State",
     "StatePropertyAccessor",
     "StateT",
     "Storage",
@@ -184,8 +196,10 @@ __all__ = [
     "UserState",
     "UserTokenClient",
     "UserTokenClientBase",
+    "UserTokenUnavailableError",
     "error_resources",
     "get_product_info",
     "ignore_error",
     "is_status_code_error",
+    "state",
 ]

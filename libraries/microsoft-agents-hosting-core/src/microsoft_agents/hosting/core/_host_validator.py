@@ -8,11 +8,18 @@ the hosts you configure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import ipaddress
+from collections.abc import Iterable, Sequence
+from typing import Any
 
+import aiohttp
+from aiohttp.abc import ResolveResult
+from aiohttp.tracing import Trace
 from yarl import URL
 
-__all__ = ["DEFAULT_MICROSOFT_HOSTS", "OutboundHostValidator"]
+from .errors import HostingError
+
+__all__ = ["DEFAULT_MICROSOFT_HOSTS", "OutboundHostRefusedError", "OutboundHostValidator"]
 
 DEFAULT_MICROSOFT_HOSTS: tuple[str, ...] = (
     "botframework.com",
@@ -27,6 +34,36 @@ DEFAULT_MICROSOFT_HOSTS: tuple[str, ...] = (
 """Host suffixes admitted by default when the validator is enabled."""
 
 _WEB_SCHEMES = frozenset({"http", "https"})
+
+# The ``aiohttp.ClientSession`` options :meth:`OutboundHostValidator.client` passes on; the
+# others (a connector above all) would take the checks away.
+_SESSION_OPTIONS = frozenset(
+    {
+        "auth",
+        "auto_decompress",
+        "base_url",
+        "cookie_jar",
+        "cookies",
+        "fallback_charset_resolver",
+        "headers",
+        "json_serialize",
+        "max_field_size",
+        "max_line_size",
+        "raise_for_status",
+        "read_bufsize",
+        "requote_redirect_url",
+        "response_class",
+        "skip_auto_headers",
+        "timeout",
+        "trace_configs",
+        "version",
+        "ws_response_class",
+    }
+)
+
+
+class OutboundHostRefusedError(HostingError, ValueError):
+    """A session from :meth:`OutboundHostValidator.client` refused to connect somewhere."""
 
 
 def _normalize_host(entry: str) -> str:
@@ -98,5 +135,74 @@ class OutboundHostValidator:
             return False
         return any(host == allowed or host.endswith("." + allowed) for allowed in self._hosts)
 
+    def client(self, client_session_kwargs: dict[str, Any] | None = None) -> aiohttp.ClientSession:
+        """A new ``aiohttp.ClientSession`` that only reaches admitted hosts.
+
+        When enabled, every request, redirects included, must pass :meth:`is_allowed`, and
+        an admitted host name must resolve to public addresses (an address that is not
+        public passes only when it is itself one of the allowed hosts), so a name pointing
+        into a private network is refused too. Refusals raise
+        :class:`OutboundHostRefusedError` (a ``ValueError``). A disabled validator gives a
+        plain session. ``client_session_kwargs`` are ``ClientSession`` options; unknown ones,
+        and ``connector``, are a ``ValueError``. Close the session when done.
+        """
+        options = dict(client_session_kwargs or {})
+        unsupported = sorted(set(options) - _SESSION_OPTIONS)
+        if unsupported:
+            raise ValueError(
+                f"OutboundHostValidator.client() cannot pass on {', '.join(unsupported)}; "
+                f"supported ClientSession options: {', '.join(sorted(_SESSION_OPTIONS))}"
+            )
+        if not self._enabled:
+            return aiohttp.ClientSession(**options)
+        return aiohttp.ClientSession(connector=_CheckingConnector(self), **options)
+
     def __repr__(self) -> str:
         return f"OutboundHostValidator(enabled={self._enabled}, hosts={list(self._hosts)!r})"
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.split("%", 1)[0])  # no IPv6 zone index
+    except ValueError:
+        return None
+
+
+class _CheckingConnector(aiohttp.TCPConnector):
+    """Connects only to URLs the validator admits, at public (or listed) addresses."""
+
+    def __init__(self, validator: OutboundHostValidator) -> None:
+        super().__init__()
+        self._validator = validator
+        self._listed_ips = {ip for ip in map(_ip, validator.allowed_hosts) if ip is not None}
+
+    async def connect(
+        self, req: aiohttp.ClientRequest, traces: list[Trace], timeout: aiohttp.ClientTimeout
+    ) -> aiohttp.connector.Connection:
+        if not self._validator.is_allowed(req.url):
+            raise OutboundHostRefusedError(
+                f"refused to connect to {req.url.scheme}://{req.url.host}: the host is not "
+                "allowed by the OutboundHostValidator (add it to its hosts to allow it)"
+            )
+        return await super().connect(req, traces, timeout)
+
+    def _admits(self, ip: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
+        if ip is None:
+            return False
+        if ip in self._listed_ips:
+            return True
+        return ip.is_global and not ip.is_multicast
+
+    async def _resolve_host(
+        self, host: str, port: int, traces: Sequence[Trace] | None = None
+    ) -> list[ResolveResult]:
+        results = await super()._resolve_host(host, port, traces)
+        for result in results:
+            ip = _ip(str(result.get("host") or ""))
+            if not self._admits(ip):
+                raise OutboundHostRefusedError(
+                    f"refused to connect to {host}: it resolves to {ip or 'an unusable address'}, "
+                    "which is not a public address; list that address in the "
+                    "OutboundHostValidator's hosts to allow it"
+                )
+        return results

@@ -25,6 +25,7 @@ from ._turn_delivery import (
     _answers_user,
     _ChainStep,
     _clone,
+    _copy_turn,
     _DeliveryWatcher,
     _reply_addressing,
     _StaticHelpers,
@@ -357,6 +358,10 @@ class TurnContext(_StaticHelpers):
         else:
             self._on_delete = [handler]
         return self
+
+    def copy_to(self, context: TurnContext) -> None:
+        """Make ``context`` carry on this turn (see ``_copy_turn``); its ``turn_state`` stays."""
+        _copy_turn(self, context)
 
     # -- delivery watchers (internal) -----------------------------------------------------------
 

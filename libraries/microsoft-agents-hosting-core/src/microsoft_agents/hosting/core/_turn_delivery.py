@@ -155,6 +155,22 @@ def _reply_addressing(incoming: Activity) -> dict[str, Any] | None:
     return fields
 
 
+def _copy_turn(source: Any, target: Any) -> None:
+    """``TurnContext.copy_to``: ``target`` gets ``source``'s adapter, activity, identity,
+    services, buffered replies, watchers and ``responded`` flag, and the very interceptor
+    lists (a handler added later on either context runs for both)."""
+    from ._turn_context import TurnContext  # (that module imports this one)
+
+    if not isinstance(target, TurnContext):
+        raise TypeError(f"copy_to() needs a TurnContext, got {type(target).__name__}")
+    source._on_send = source._on_send or []  # lists both contexts then share
+    source._on_update = source._on_update or []
+    source._on_delete = source._on_delete or []
+    turn = ("adapter", "_activity", "_identity", "_responded", "_answers", "_services")
+    for name in (*turn, "_buffered", "_watchers", "_on_send", "_on_update", "_on_delete"):
+        setattr(target, name, getattr(source, name))
+
+
 class _StaticHelpers:
     """The static activity helpers ``TurnContext`` offers (each forwards to the Activity)."""
 

@@ -1,5 +1,9 @@
 """Security helpers of the hosting core: the outbound host allow-list."""
 
-from ._host_validator import DEFAULT_MICROSOFT_HOSTS, OutboundHostValidator
+from ._host_validator import (
+    DEFAULT_MICROSOFT_HOSTS,
+    OutboundHostRefusedError,
+    OutboundHostValidator,
+)
 
-__all__ = ["DEFAULT_MICROSOFT_HOSTS", "OutboundHostValidator"]
+__all__ = ["DEFAULT_MICROSOFT_HOSTS", "OutboundHostRefusedError", "OutboundHostValidator"]

@@ -21,7 +21,14 @@ from .proactive import (
     Proactive,
     ProactiveOptions,
 )
-from .state import ConversationState, StatePropertyAccessor, TempState, TurnState
+from .state import (
+    ConversationState,
+    State,
+    StatePropertyAccessor,
+    TempState,
+    TurnState,
+    state,  # the @state decorator: the sub-package `state` is imported by its path
+)
 
 __all__ = [
     "AgentApplication",
@@ -44,6 +51,7 @@ __all__ = [
     "RouteHandler",
     "RouteRank",
     "RouteSelector",
+    "State",
     "StatePropertyAccessor",
     "StateT",
     "TempState",
@@ -51,4 +59,5 @@ __all__ = [
     "TypingChannelStrategy",
     "TypingIndicator",
     "TypingOptions",
+    "state",
 ]

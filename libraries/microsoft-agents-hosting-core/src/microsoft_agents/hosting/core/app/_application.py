@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, Generic, cast
 from microsoft_agents.activity import ActivityTypes
 
 from ..errors import ApplicationError, error_resources
+from ..header_propagation import HeaderPropagationContext
+from ..header_propagation._context import begin_turn, end_turn
 from ..telemetry import span, tracing_enabled
 from ._options import ApplicationOptions, RouteRank
 from ._routes import RouteHandler, RouteSelector, StateT, _DispatchMixin, _HandlerT
@@ -63,7 +65,10 @@ class AgentApplication(_RoutingMixin[StateT], _DispatchMixin[StateT], Generic[St
     Options come from ``options`` or, without it, from the keyword arguments named like
     :class:`ApplicationOptions` fields; other keywords (such as the ``AGENTAPPLICATION``,
     ``CONNECTIONS`` and ``CONNECTIONSMAP`` sections of ``load_configuration_from_env``) are
-    accepted and handed on to the ``Authorization`` the application creates.
+    accepted and handed on to the ``Authorization`` the application creates. ``agent_name``
+    (default: the class name; characters other than letters, digits, space, ``.``, ``_`` and
+    ``-`` are removed) is the ``AgentName`` header the outbound requests of agentic turns carry
+    (see ``header_propagation``).
 
     User sign-in is optional. With ``authorization=`` that object is used; with
     ``connection_manager=`` an ``Authorization`` is built from the configuration; with
@@ -108,8 +113,9 @@ class AgentApplication(_RoutingMixin[StateT], _DispatchMixin[StateT], Generic[St
             raise ApplicationError(str(error_resources.LongRunningNeedsAppId))
         self._storage: Storage = options.storage
         self._turn_state_factory: Callable[[], Any] | None = options.turn_state_factory
+        # The AgentName header of agentic requests: letters, digits, space, ``.``, ``_``, ``-``.
         name = str(kwargs.get("agent_name") or type(self).__name__)
-        self._agent_name = _AGENT_NAME_INVALID.sub("", name) or type(self).__name__
+        self._agent_name = _AGENT_NAME_INVALID.sub("", name).strip() or type(self).__name__
         self._adaptive_card = AdaptiveCard(self)
         self._pending_sign_in_handlers: list[tuple[str, Any]] = []
 
@@ -257,11 +263,21 @@ class AgentApplication(_RoutingMixin[StateT], _DispatchMixin[StateT], Generic[St
         await self._on_turn(context)
 
     async def _on_turn(self, context: TurnContext) -> None:
-        if tracing_enabled():
-            with span("agent_application.on_turn", activity_type=str(context.activity.type)):
+        # Header propagation: an agentic turn's outbound requests carry the agent identity
+        # headers, and providers registered during a turn end with it. Until some provider
+        # has been registered in the process, a non-agentic turn skips all of this.
+        headers_scope = None
+        if HeaderPropagationContext._registered_any or context.activity.is_agentic_request():
+            headers_scope = begin_turn(context.activity, self._agent_name)
+        try:
+            if tracing_enabled():
+                with span("agent_application.on_turn", activity_type=str(context.activity.type)):
+                    await self._run_turn(context)
+            else:  # without a span object alive for the whole turn
                 await self._run_turn(context)
-        else:  # without a span object alive for the whole turn
-            await self._run_turn(context)
+        finally:
+            if headers_scope is not None or HeaderPropagationContext._registered_any:
+                end_turn(headers_scope)
 
     def _typing(self, context: TurnContext) -> TypingIndicator | None:
         if not self._options.start_typing_timer or context.activity.type == ActivityTypes.typing:

@@ -1,7 +1,8 @@
 """``RestEndpoint``: one REST client's view of the shared session (base URL + credentials).
 
 Every REST call of the connector and user-token clients goes through :meth:`RestEndpoint.send`,
-which builds the URL, adds the common headers, applies the :class:`RetryPolicy` and turns a
+which builds the URL, adds the common headers (and those of the turn's
+``HeaderPropagationContext`` providers), applies the :class:`RetryPolicy` and turns a
 final non-2xx answer into ``aiohttp.ClientResponseError``. Tokens are never logged, and error
 messages carry only a short excerpt of the answer with anything token-like blanked out.
 """
@@ -22,6 +23,7 @@ from multidict import CIMultiDictProxy
 from pydantic import BaseModel
 from yarl import URL
 
+from ..header_propagation._context import PROPAGATED, add_propagated_headers
 from ..telemetry import span, tracing_enabled
 from ._session import RetryPolicy, SharedSession, get_product_info
 
@@ -318,6 +320,9 @@ class RestEndpoint:
             data = None if body is None else _encode_json(body)
         token = self._token
         headers = self._headers_with(token) if token is not None else await self.headers()
+        providers = PROPAGATED.get()  # (the turn's HeaderPropagationContext providers)
+        if providers:
+            add_propagated_headers(headers, providers)
         if not tracing_enabled():  # the common case, without a span object alive per request
             return await self._send_with_retries(method, url, headers, data, accept, verbatim_error)
         attributes = {"http.request.method": method, "url.path": url.path}

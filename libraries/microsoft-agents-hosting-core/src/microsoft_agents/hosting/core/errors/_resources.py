@@ -17,15 +17,41 @@ class ErrorResources:
     StreamAlreadyEnded = ErrorMessage("The stream has already ended.", -63004)
     TurnContextRequired = ErrorMessage("A TurnContext is required.", -63005)
     ActivityRequired = ErrorMessage("An activity is required.", -63006)
-    ActivityTypeRequired = ErrorMessage("The activity has no type.", -63007)
-    StorageRequired = ErrorMessage(
-        "AgentApplication needs storage: pass storage=MemoryStorage() (or another Storage).",
-        -63008,
+    AppIdRequired = ErrorMessage("An app id is required; got an empty one or None.", -63007)
+    InvalidActivityType = ErrorMessage("The activity type is missing or not valid.", -63008)
+    ConversationIdRequired = ErrorMessage(
+        "A conversation id is required; got an empty one or None.", -63009
     )
-    StateKeyMissing = ErrorMessage(
-        "Cannot compute the {0} storage key: the activity has no {1}.", -63009
+    AuthHeaderRequired = ErrorMessage("The request needs an Authorization header.", -63010)
+    InvalidAuthHeader = ErrorMessage(
+        "The Authorization header is malformed; expected 'Bearer <token>'.", -63011
     )
-    EmptyStorageKey = ErrorMessage("Storage keys must be non-empty strings.", -63010)
+    ClaimsIdentityRequired = ErrorMessage("A ClaimsIdentity is required.", -63012)
+    # {0}: the request path
+    ChannelServiceRouteNotFound = ErrorMessage("No channel service route matches {0}.", -63013)
+    TokenExchangeRequired = ErrorMessage(
+        "A token exchange needs a token exchange resource; none was given.", -63014
+    )
+    MissingHttpClient = ErrorMessage("An HTTP client (session) is required.", -63015)
+    InvalidBotFrameworkActivity = ErrorMessage(
+        "The body is not a valid Bot Framework activity.", -63016
+    )
+    CredentialsRequired = ErrorMessage("Authentication needs credentials; none are set.", -63017)
+    # {0}: the sign-in handler id
+    UnexpectedConnectorRequestToken = ErrorMessage(
+        "The connector request carries no usable security token for sign-in handler {0}.",
+        -63018,
+    )
+    # {0}: the sign-in handler id
+    UnexpectedConnectorTokenExpiration = ErrorMessage(
+        "The connector token of sign-in handler {0} has expired.", -63019
+    )
+    # {0}: the sign-in handler id
+    OboNotExchangeableToken = ErrorMessage(
+        "The token of sign-in handler {0} cannot be exchanged on-behalf-of.", -63020
+    )
+    # Codes from -63050 on in this block belong to this project.
+    ActivityTypeRequired = ErrorMessage("The activity has no type.", -63050)
     # -- streaming responses (-63100 ..) --
     StreamingResponseWithoutContext = ErrorMessage(
         "This StreamingResponse was created without a TurnContext, so it can only collect "
@@ -34,6 +60,14 @@ class ErrorResources:
         -63100,
     )
     # -- storage and state (-63200 ..) --
+    StorageRequired = ErrorMessage(
+        "AgentApplication needs storage: pass storage=MemoryStorage() (or another Storage).",
+        -63203,
+    )
+    StateKeyMissing = ErrorMessage(
+        "Cannot compute the {0} storage key: the activity has no {1}.", -63204
+    )
+    EmptyStorageKey = ErrorMessage("Storage keys must be non-empty strings.", -63205)
     # {0}: the storage operation (read, write, delete)
     StorageKeysRequired = ErrorMessage("Storage {0} needs at least one key; got none.", -63200)
     # {0}: the unknown scope name, {1}: the known scope names
@@ -104,6 +138,13 @@ class ErrorResources:
         "anonymous mode has no app id) from an identified user.",
         -63401,
     )
+    # {0}: the handler id (or "the default handler")
+    UserTokenUnavailable = ErrorMessage(
+        "No user token of sign-in handler {0} is available in this turn: the user has not "
+        "signed in. Put the code on a route with auth_handlers=[...] (or turn on auto sign-in) "
+        "so the user signs in first, and use the credential only during that turn.",
+        -63402,
+    )
     # -- agent-to-agent (-63500 ..) --
     # {0}: the called agent's app id, {1}: its endpoint, {2}: what went wrong
     AgentUnreachable = ErrorMessage(
@@ -130,7 +171,29 @@ class ErrorResources:
         "Agent conversation {0!r} belongs to another agent; {1!r} may not answer in it.",
         -63504,
     )
+    # -- general (-66000 ..) --
+    # {0}: what is wrong
     InvalidConfiguration = ErrorMessage("Invalid configuration: {0}", -66000)
+    # {0}: the parameter name
+    RequiredParameterMissing = ErrorMessage("The parameter {0} is required.", -66001)
+    # {0}: the parameter name, {1}: what is wrong with the value
+    InvalidParameterValue = ErrorMessage("The value of {0} is not valid: {1}", -66002)
+    # {0}: the operation
+    OperationNotSupported = ErrorMessage("{0} is not supported.", -66003)
+    # {0}: the resource
+    ResourceNotFound = ErrorMessage("Not found: {0}", -66004)
+    # {0}: the error
+    UnexpectedError = ErrorMessage("Something unexpected went wrong: {0}", -66005)
+    # {0}: what is wrong with the state object
+    InvalidStateObject = ErrorMessage("The state object is not valid: {0}", -66006)
+    # {0}: what could not be serialised
+    SerializationError = ErrorMessage("Could not serialise {0}.", -66007)
+    # {0}: what could not be deserialised
+    DeserializationError = ErrorMessage("Could not deserialise {0}.", -66008)
+    # {0}: the operation that ran out of time
+    TimeoutError = ErrorMessage("{0} did not finish in time.", -66009)
+    # {0}: the network failure
+    NetworkError = ErrorMessage("A network request failed: {0}", -66010)
 
 
 error_resources = ErrorResources()

@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import hashlib
 import json
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from ._accessor import StatePropertyAccessor
 
 __all__ = ["AgentState"]
+
+logger = logging.getLogger(__name__)
 
 
 def _to_json(value: Any) -> Any:
@@ -102,6 +105,31 @@ class _CachedState:
     def serialise(self) -> JSON:
         return {name: _to_json(value) for name, value in self.values.items()}
 
+    # What code inspecting the cached state of a scope reads.
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The live ``{property: value}`` dict (the same object as :attr:`values`)."""
+        return self.values
+
+    @property
+    def has_state(self) -> bool:
+        """Whether any value is set."""
+        return bool(self.values)
+
+    @property
+    def is_changed(self) -> bool:
+        """Whether the values differ from what was loaded or last saved."""
+        return _fingerprint(self.serialise()) != self.saved_hash
+
+    def store_item_to_json(self) -> JSON:
+        """The values in their stored (JSON) form."""
+        return self.serialise()
+
+    def clear(self) -> None:
+        """Remove every value (storage is updated by the next save)."""
+        self.values.clear()
+
 
 @dataclasses.dataclass
 class _PendingSave:
@@ -156,6 +184,20 @@ class AgentState(ABC):
     def context_service_key(self) -> str:
         """The ``turn_context.turn_state`` key the loaded values are cached under."""
         return self._context_service_key
+
+    def get_cached_state(self, turn_context: TurnContext | None = None) -> _CachedState | None:
+        """The values this scope holds for the turn, with their change tracking
+        (``state``, ``has_state``, ``is_changed``); ``None`` before anything was loaded.
+
+        ``turn_context`` is no longer needed; passing it logs a deprecation warning.
+        """
+        if turn_context is not None:
+            logger.warning(
+                "%s.get_cached_state(): the turn_context argument is deprecated and not "
+                "needed; call get_cached_state() without it.",
+                type(self).__name__,
+            )
+        return self._cache_of(turn_context)
 
     @abstractmethod
     def get_storage_key(

@@ -56,6 +56,9 @@ class UserState(AgentState):
     """
 
     CONTEXT_SERVICE_KEY = "Internal.UserState"
+    no_key_error_message = (
+        "UserState: the activity lacks channel_id or from.id, so no user state key can be built."
+    )
 
     def __init__(self, storage: Storage, namespace: str = "") -> None:
         super().__init__(storage, self.CONTEXT_SERVICE_KEY)

@@ -20,6 +20,8 @@ A successful write sets ``item.e_tag`` to the new eTag. Several keys in one writ
 do not conflict; see :class:`Storage` for the complete contract.
 
 The reusable contract tests for any store live in :mod:`.storage_contract` (needs pytest).
+
+Conversation transcripts (middleware, loggers and stores) live in :mod:`.transcript`.
 """
 
 from ._type_aliases import JSON
@@ -27,16 +29,34 @@ from .error_handling import ErrorFilter, ignore_error, is_status_code_error
 from .memory_storage import MemoryStorage
 from .storage import AsyncStorageBase, Storage
 from .store_item import ETAG_ANY, ETAG_CREATE_ONLY, StoreItem
+from .transcript import (
+    ConsoleTranscriptLogger,
+    FileTranscriptLogger,
+    FileTranscriptStore,
+    PagedResult,
+    TranscriptInfo,
+    TranscriptLogger,
+    TranscriptLoggerMiddleware,
+    TranscriptStore,
+)
 
 __all__ = [
     "ETAG_ANY",
     "ETAG_CREATE_ONLY",
     "JSON",
     "AsyncStorageBase",
+    "ConsoleTranscriptLogger",
     "ErrorFilter",
+    "FileTranscriptLogger",
+    "FileTranscriptStore",
     "MemoryStorage",
+    "PagedResult",
     "Storage",
     "StoreItem",
+    "TranscriptInfo",
+    "TranscriptLogger",
+    "TranscriptLoggerMiddleware",
+    "TranscriptStore",
     "ignore_error",
     "is_status_code_error",
 ]

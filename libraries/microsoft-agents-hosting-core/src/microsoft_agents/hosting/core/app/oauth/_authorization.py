@@ -35,6 +35,7 @@ from ._state import (
     sign_in_state_key,
     write_item,
 )
+from ._token_credential import TokenCredentials
 from ._user_authorization import is_sign_in_activity, is_sign_in_answer
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class _Intercept:
     continuation: Activity | None = None
 
 
-class Authorization:
+class Authorization(TokenCredentials):
     """User sign-in handlers of an application (``app.auth``).
 
     ``auth_handlers`` maps handler ids to settings; when empty, the handlers come from
@@ -68,6 +69,8 @@ class Authorization:
     ``AGENTAPPLICATION__USERAUTHORIZATION__HANDLERS__<ID>__SETTINGS__<KEY>``). The first
     handler is the default one. ``AGENTAPPLICATION__USERAUTHORIZATION__AUTO_SIGN_IN`` turns
     on ``auto_sign_in`` unless it reads as off (``false``, ``0``, ``no``, ``off``).
+    ``get_token_as_token_credential`` and ``exchange_token_as_token_credential`` hand the
+    user's token to Azure SDK clients as an async token credential.
 
     Sign-in progress is kept in ``storage`` between turns, per channel and user, so users
     sharing a conversation sign in separately. A sign-in that is not finished within 10

@@ -101,6 +101,9 @@ class AgenticUserAuthorization(_AuthorizationHandler):
     ) -> TokenResponse:
         return await self.get_agentic_user_token(context, exchange_scopes or self.settings.scopes)
 
+    async def sign_out(self, context: TurnContext, auth_handler_id: str | None = None) -> None:
+        """Nothing to do: agentic user tokens are obtained anew each time, none is stored."""
+
 
 class ConnectorUserAuthorization(_AuthorizationHandler):
     """The user token a connector (such as Copilot Studio) sent as the request's bearer token.

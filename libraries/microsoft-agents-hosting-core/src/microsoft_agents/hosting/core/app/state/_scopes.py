@@ -119,6 +119,17 @@ class TempState(AgentState):
         """Drop every temp value."""
         self.get().clear()
 
+    async def delete_state(self, turn_context: TurnContext, **_: Any) -> None:
+        """Drop every temp value (the same as :meth:`delete`)."""
+        await self.delete(turn_context)
+
+    async def save_changes(self, turn_context: TurnContext, force: bool = False, **_: Any) -> None:
+        """Nothing to save, even with ``force``: temp values are dropped after the turn."""
+
+    def is_loaded(self) -> bool:
+        """Always true: temp values need no loading."""
+        return True
+
     def _prepare_save(self, turn_context: TurnContext, force: bool) -> _PendingSave | None:
         return None
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from microsoft_agents.activity import Activity
+from microsoft_agents.activity import Activity, ConversationParameters, ResourceResponse
 from microsoft_agents.activity.teams import (
     BatchFailedEntriesResponse,
     BatchOperationStateResponse,
@@ -24,6 +24,9 @@ from microsoft_agents.activity.teams import (
 from .._rest import RestReply, dump_model, require_args
 from ..client._connector_client import ConnectorClient
 
+if TYPE_CHECKING:
+    from ...authorization import AccessTokenProviderBase, AgentAuthConfiguration
+
 __all__ = ["TeamsConnectorClient"]
 
 
@@ -38,6 +41,26 @@ class TeamsConnectorClient(ConnectorClient):
     This is the connector client the channel service client factory hands out, so Teams
     helpers can use it from ``context.turn_state["ConnectorClient"]``.
     """
+
+    @classmethod
+    async def create_client_with_auth_async(
+        cls,
+        base_url: str,
+        auth_config: AgentAuthConfiguration,
+        auth_provider: AccessTokenProviderBase,
+        scope: str,
+    ) -> TeamsConnectorClient:
+        """A client of the service at ``base_url``, authenticated with a token for ``scope``.
+
+        The token comes from ``auth_provider`` for the resource ``scope`` names (``scope``
+        without its ``/.default`` suffix); ``auth_config`` is accepted for callers that pass
+        the provider's configuration along and is not needed. A token of at most one
+        character (what anonymous providers give) sends no ``Authorization`` header.
+        """
+        require_args(base_url=base_url, auth_provider=auth_provider, scope=scope)
+        resource = scope[: -len("/.default")] if scope.endswith("/.default") else scope
+        token = await auth_provider.get_access_token(resource, [scope])
+        return cls(base_url, token or "")
 
     # -- members ---------------------------------------------------------------------------
 
@@ -73,6 +96,13 @@ class TeamsConnectorClient(ConnectorClient):
             },
         )
         return TeamsPagedMembersResult.model_validate(_json_object(reply))
+
+    async def create_conversation(
+        self, conversation_parameters: ConversationParameters
+    ) -> ResourceResponse:
+        """``POST v3/conversations``: start a conversation; the response's id is its id."""
+        created = await self.conversations.create_conversation(conversation_parameters)
+        return ResourceResponse(id=created.id)
 
     # -- teams and meetings ------------------------------------------------------------------
 
