@@ -267,8 +267,9 @@ class AgentApplication(_RoutingMixin[StateT], _DispatchMixin[StateT], Generic[St
         # headers, and providers registered during a turn end with it. Until some provider
         # has been registered in the process, a non-agentic turn skips all of this.
         headers_scope = None
-        if HeaderPropagationContext._registered_any or context.activity.is_agentic_request():
-            headers_scope = begin_turn(context.activity, self._agent_name)
+        agentic = context.activity.is_agentic_request()
+        if agentic or HeaderPropagationContext._registered_any:
+            headers_scope = begin_turn(context.activity, self._agent_name, agentic)
         try:
             if tracing_enabled():
                 with span("agent_application.on_turn", activity_type=str(context.activity.type)):

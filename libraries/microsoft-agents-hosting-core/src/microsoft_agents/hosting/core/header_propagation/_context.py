@@ -150,10 +150,13 @@ def add_propagated_headers(
         logger.debug("propagated headers added: %s", sorted(propagated))
 
 
-def begin_turn(activity: Activity, agent_name: str) -> Token[tuple[HeaderValueProvider, ...]]:
-    """Start the providers of a turn: the agentic identity headers for an agentic request,
-    none otherwise. Hand the token to :func:`end_turn` when the turn is over."""
-    if activity.is_agentic_request():
+def begin_turn(
+    activity: Activity, agent_name: str, agentic: bool
+) -> Token[tuple[HeaderValueProvider, ...]]:
+    """Start the providers of a turn: the agentic identity headers for an agentic request
+    (``agentic``, as ``activity.is_agentic_request()`` said), none otherwise. Hand the token
+    to :func:`end_turn` when the turn is over."""
+    if agentic:
         return PROPAGATED.set((AgenticHeaderProvider(activity, agent_name),))
     return PROPAGATED.set(())
 

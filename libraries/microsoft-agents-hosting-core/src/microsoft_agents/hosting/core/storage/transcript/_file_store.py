@@ -29,7 +29,6 @@ from ._transcript_base import (
     keep_from,
     parse_offset,
     require_ids,
-    stamped_copy,
     timestamp_of,
 )
 
@@ -107,7 +106,9 @@ class FileTranscriptStore(TranscriptStore):
     async def log_activity(self, activity: Activity) -> None:
         channel_id, conversation_id = activity_ids(activity)
         path = self._file_path(channel_id, conversation_id)
-        line = stamped_copy(activity).model_dump_json(exclude_none=True) + "\n"
+        if activity.timestamp is None:  # stamped on a shallow copy: the caller's stays as it is
+            activity = activity.model_copy(update={"timestamp": datetime.now(timezone.utc)})
+        line = activity.model_dump_json(exclude_none=True) + "\n"
         await asyncio.to_thread(_append, path, line.encode("utf-8"))
 
     # -- reading ----------------------------------------------------------------------------------

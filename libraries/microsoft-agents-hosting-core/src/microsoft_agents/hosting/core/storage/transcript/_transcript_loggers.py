@@ -22,7 +22,7 @@ from microsoft_agents.activity import (
     RoleTypes,
 )
 
-from ._transcript_base import TranscriptLogger, as_utc
+from ._transcript_base import TranscriptLogger, as_utc, stamped_copy
 
 if TYPE_CHECKING:
     from ..._turn_context import TurnContext
@@ -108,12 +108,12 @@ class TranscriptLoggerMiddleware:
         transcript: list[Activity] = []
         incoming = context.activity
         if incoming is not None and not _is_continuation(incoming):
-            copy = incoming.model_copy(deep=True)
+            copy = stamped_copy(incoming)
             if copy.from_property is None:
                 copy.from_property = ChannelAccount()
             if not copy.from_property.role:
                 copy.from_property.role = RoleTypes.user
-            transcript.append(_stamped(copy))
+            transcript.append(copy)
 
         async def on_send(
             ctx: TurnContext,
@@ -122,7 +122,7 @@ class TranscriptLoggerMiddleware:
         ) -> list[ResourceResponse]:
             responses = await next_send()
             for index, activity in enumerate(activities):
-                copy = _stamped(activity.model_copy(deep=True))
+                copy = stamped_copy(activity)
                 if responses and index < len(responses):
                     copy.id = responses[index].id
                 if not copy.id:
@@ -136,9 +136,9 @@ class TranscriptLoggerMiddleware:
             next_update: Callable[[], Awaitable[ResourceResponse | None]],
         ) -> ResourceResponse | None:
             response = await next_update()
-            copy = activity.model_copy(deep=True)
+            copy = stamped_copy(activity)
             copy.type = ActivityTypes.message_update
-            transcript.append(_stamped(copy))
+            transcript.append(copy)
             return response
 
         async def on_delete(
@@ -147,9 +147,13 @@ class TranscriptLoggerMiddleware:
             next_delete: Callable[[], Awaitable[None]],
         ) -> None:
             await next_delete()
-            deleted = Activity(type=ActivityTypes.message_delete, id=reference.activity_id)
+            deleted = Activity(
+                type=ActivityTypes.message_delete,
+                id=reference.activity_id,
+                timestamp=datetime.now(timezone.utc),
+            )
             deleted.apply_conversation_reference(reference, False)
-            transcript.append(_stamped(deleted))
+            transcript.append(deleted)
 
         context.on_send_activities(on_send)
         context.on_update_activity(on_update)
@@ -179,12 +183,6 @@ def _is_continuation(activity: Activity) -> bool:
         activity.type == ActivityTypes.event
         and activity.name == ActivityEventNames.continue_conversation
     )
-
-
-def _stamped(activity: Activity) -> Activity:
-    if activity.timestamp is None:
-        activity.timestamp = datetime.now(timezone.utc)
-    return activity
 
 
 def _made_up_id(timestamp: datetime | None) -> str:
